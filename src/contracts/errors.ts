@@ -1,0 +1,34 @@
+/**
+ * Stable error codes of the HTTP API. Clients branch on these, so a code is never
+ * renamed once released; the message beside it is for people and may change.
+ */
+export const ERROR_CODES = [
+  'validation_failed',
+  'malformed_json',
+  'unauthenticated',
+  'invalid_credentials',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'email_taken',
+  'signup_closed',
+  'invite_invalid',
+  'last_owner',
+  'wrong_password',
+  'cross_site_request',
+  'rate_limited',
+  'payload_too_large',
+  'unsupported_media_type',
+  'method_not_allowed',
+  'internal_error',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface ApiErrorBody {
+  error: {
+    code: ErrorCode | string;
+    message: string;
+    details?: Record<string, unknown>;
+  };
+}

@@ -1,0 +1,94 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import cookie from '@fastify/cookie';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import type { DatabaseHandle } from './db/database.js';
+import { migrationsApplied } from './db/migrate.js';
+import { registerCrossSiteGuard } from './http/cross-site.js';
+import { registerErrorHandler } from './http/error-handler.js';
+import { registerOpenApi } from './http/openapi.js';
+import { registerSecurityHeaders } from './http/security-headers.js';
+import { cookieWriter, registerSessionResolver } from './http/session.js';
+import { registerWeb } from './http/web.js';
+import { systemClock, type Clock } from './lib/clock.js';
+import { activityRoutes } from './modules/activity/routes.js';
+import { createActivityService } from './modules/activity/service.js';
+import { authRoutes } from './modules/auth/routes.js';
+import { createAuthService } from './modules/auth/service.js';
+import { createInstanceService } from './modules/instance/service.js';
+import { createWorkspaceAccess } from './modules/workspaces/access.js';
+import { workspaceRoutes } from './modules/workspaces/routes.js';
+import { createWorkspacesService } from './modules/workspaces/service.js';
+
+export interface AppDeps {
+  config: Config;
+  database: DatabaseHandle;
+  logger: Logger;
+  clock?: Clock;
+  /** Where the built dashboard lives; defaults to dist/web next to the sources. */
+  webDir?: string;
+}
+
+const DEFAULT_WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/web');
+
+/** Wires every service once; routes and jobs receive only what they use. */
+export function createServices(deps: { config: Config; database: DatabaseHandle; clock: Clock }) {
+  const { db } = deps.database;
+  const clock = deps.clock;
+  const access = createWorkspaceAccess({ db });
+  const activity = createActivityService({ db, clock, access });
+  const instance = createInstanceService({ db, activity });
+  const workspaces = createWorkspacesService({ db, clock, access, activity, publicUrl: deps.config.publicUrl });
+  const auth = createAuthService({ db, clock, activity, instance, workspaces, sessionTtlDays: deps.config.sessionTtlDays });
+  return { access, activity, instance, workspaces, auth };
+}
+export type Services = ReturnType<typeof createServices>;
+
+/** Builds the HTTP application without listening, so tests drive it with `inject`. */
+export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; services: Services }> {
+  const { config, database } = deps;
+  const clock = deps.clock ?? systemClock;
+  const services = createServices({ config, database, clock });
+  const https = config.publicUrl.protocol === 'https:';
+
+  const app: FastifyInstance = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    // Unknown fields are refused rather than silently dropped, so a typo never passes unnoticed.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
+  });
+
+  registerErrorHandler(app);
+  registerSecurityHeaders(app, https);
+  registerCrossSiteGuard(app, config.publicUrl.origin);
+  await app.register(cookie);
+  await registerOpenApi(app, config.publicUrl);
+  registerSessionResolver(app, services.auth);
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+    try {
+      const ready = await migrationsApplied(database.db);
+      return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'migrations_pending', database: database.dialect });
+    } catch {
+      return reply.status(503).send({ status: 'database_unreachable', database: database.dialect });
+    }
+  });
+
+  const cookies = cookieWriter(https);
+  await app.register(
+    async (api) => {
+      await api.register(authRoutes({ auth: services.auth, instance: services.instance, cookies }));
+      await api.register(workspaceRoutes({ workspaces: services.workspaces }));
+      await api.register(activityRoutes({ activity: services.activity }));
+      api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+    },
+    { prefix: '/api/v1' },
+  );
+
+  await registerWeb(app, deps.webDir ?? DEFAULT_WEB_DIR);
+  return { app, services };
+}

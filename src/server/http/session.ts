@@ -1,0 +1,45 @@
+import '@fastify/cookie';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { unauthenticated } from './errors.js';
+import type { Caller, RequestMeta } from '../modules/caller.js';
+import type { AuthService } from '../modules/auth/service.js';
+
+export const SESSION_COOKIE = 'wasphere_session';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    caller: Caller | null;
+  }
+}
+
+export function requestMeta(request: FastifyRequest): RequestMeta {
+  const agent = request.headers['user-agent'];
+  return { ip: request.ip ?? null, userAgent: typeof agent === 'string' ? agent : null };
+}
+
+/** The signed-in caller, or 401 for anonymous requests. */
+export function requireCaller(request: FastifyRequest): Caller {
+  if (!request.caller) throw unauthenticated();
+  return request.caller;
+}
+
+/** Resolves the session cookie once per API request into `request.caller`. */
+export function registerSessionResolver(app: FastifyInstance, auth: Pick<AuthService, 'authenticate'>): void {
+  app.decorateRequest('caller', null);
+  app.addHook('preHandler', async (request) => {
+    const token = request.cookies[SESSION_COOKIE];
+    if (token && token.length <= 200) request.caller = await auth.authenticate(token, requestMeta(request));
+  });
+}
+
+export function cookieWriter(secure: boolean) {
+  return {
+    set(reply: FastifyReply, token: string, maxAgeSeconds: number): void {
+      void reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: maxAgeSeconds });
+    },
+    clear(reply: FastifyReply): void {
+      void reply.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', secure, path: '/' });
+    },
+  };
+}
+export type CookieWriter = ReturnType<typeof cookieWriter>;

@@ -1,0 +1,40 @@
+import type { Logger } from 'pino';
+import type { Db } from '../db/database.js';
+import type { Clock } from '../lib/clock.js';
+import { deleteExpiredSessions } from '../modules/auth/repo.js';
+import { deleteExpiredRateLimits } from '../modules/auth/rate-limit.js';
+import type { ActivityService } from '../modules/activity/service.js';
+
+/**
+ * Housekeeping that keeps the retention promises: activity entries older than the
+ * workspace's setting, ended sessions and stale rate-limit counters are deleted.
+ * Each pass is idempotent, so several server processes may run it at once.
+ */
+export async function runMaintenance(deps: { db: Db; clock: Clock; activity: ActivityService }): Promise<{ activityDeleted: number; sessionsDeleted: number }> {
+  const now = deps.clock.now();
+  const activityDeleted = await deps.activity.purgeExpired();
+  const sessionsDeleted = await deleteExpiredSessions(deps.db, now);
+  await deleteExpiredRateLimits(deps.db, now);
+  return { activityDeleted, sessionsDeleted };
+}
+
+/** Runs maintenance now and then every `intervalMs`; returns a stop function. */
+export function scheduleMaintenance(deps: { db: Db; clock: Clock; activity: ActivityService; logger: Logger }, intervalMs = 60 * 60 * 1000): () => void {
+  let running = false;
+  const tick = async () => {
+    if (running) return;
+    running = true;
+    try {
+      const result = await runMaintenance(deps);
+      if (result.activityDeleted || result.sessionsDeleted) deps.logger.info(result, 'maintenance purged expired data');
+    } catch (err) {
+      deps.logger.error({ err }, 'maintenance failed; will retry next interval');
+    } finally {
+      running = false;
+    }
+  };
+  void tick();
+  const timer = setInterval(() => void tick(), intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

@@ -1,0 +1,49 @@
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { openDatabase } from './db/database.js';
+import { migrateToLatest } from './db/migrate.js';
+import { scheduleMaintenance } from './jobs/maintenance.js';
+import { systemClock } from './lib/clock.js';
+import { loadOrCreateSecretKey } from './lib/secrets.js';
+import { createLogger } from './logger.js';
+
+/** Start order: config → database → migrations → app → jobs → listen. Shutdown runs in reverse. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`WaSphere cannot start: invalid configuration: ${error.message}\n`);
+      process.exit(78);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  loadOrCreateSecretKey(config.secretKey, config.dataDir);
+  const database = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  await migrateToLatest(database.db);
+  const { app, services } = await buildApp({ config, database, logger });
+  const stopMaintenance = scheduleMaintenance({ db: database.db, clock: systemClock, activity: services.activity, logger });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    stopMaintenance();
+    await app.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+
+  await app.listen({ port: config.port, host: config.host });
+  logger.info({ url: config.publicUrl.origin, database: database.dialect, dataDir: config.dataDir }, 'WaSphere is ready');
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`WaSphere failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
