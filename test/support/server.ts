@@ -1,0 +1,44 @@
+import path from 'node:path';
+import pino from 'pino';
+import { buildApp } from '../../src/server/app.js';
+import { loadConfig } from '../../src/server/config.js';
+import type { Dialect } from '../../src/server/db/database.js';
+import type { Clock } from '../../src/server/lib/clock.js';
+import { openTestDatabase, testDialect } from './db.js';
+
+export const WEB_DIR = path.resolve(import.meta.dirname, '../../dist/web');
+
+/**
+ * A real WaSphere listening on a random loopback port with its own fresh database,
+ * serving the built dashboard from dist/web: what browser tests drive.
+ */
+export async function startTestServer(options: { dialect?: Dialect; clock?: Clock; env?: Record<string, string> } = {}): Promise<{ url: string; close(): Promise<void> }> {
+  const database = await openTestDatabase(options.dialect ?? testDialect());
+  // The public URL must match the address the browser uses, for the cross-site check.
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const config = loadConfig({ WASPHERE_DATA_DIR: database.dataDir, PORT: String(port), WASPHERE_PUBLIC_URL: url, LOG_LEVEL: 'silent', ...options.env });
+  const { app } = await buildApp({ config, database, logger: pino({ level: 'silent' }), webDir: WEB_DIR, ...(options.clock ? { clock: options.clock } : {}) });
+  await app.listen({ port, host: '127.0.0.1' });
+  return {
+    url,
+    async close() {
+      await app.close();
+      await database.destroy();
+    },
+  };
+}
+
+async function freePort(): Promise<number> {
+  const net = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
