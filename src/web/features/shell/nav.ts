@@ -1,0 +1,19 @@
+import type { ComponentType } from 'react';
+import { IconHistory, IconHome, IconSettings } from '@tabler/icons-react';
+
+export interface NavItem {
+  /** Path under /w/:workspaceId ('' is the workspace home). */
+  path: string;
+  label: string;
+  icon: ComponentType<{ size?: number | string; stroke?: number }>;
+}
+
+/**
+ * The left navigation. Only pages that exist are listed; a new feature adds one line
+ * here (Inbox, Contacts, Campaigns, Numbers …) next to its route in router.tsx.
+ */
+export const NAV_ITEMS: NavItem[] = [
+  { path: '', label: 'Home', icon: IconHome },
+  { path: 'activity', label: 'Activity', icon: IconHistory },
+  { path: 'settings', label: 'Settings', icon: IconSettings },
+];

@@ -1,0 +1,123 @@
+import type { LegalDocument } from './types';
+
+export const privacy: LegalDocument = {
+  title: 'Privacy Policy',
+  summary: 'What WaSphere does with your account details and your WhatsApp messages.',
+  version: '1.0',
+  updated: 'June 2026',
+  sections: [
+    {
+      id: 'who-we-are',
+      heading: 'Who we are',
+      blocks: [
+        'WaSphere is a WhatsApp operations platform that you install and run on your own server. It is operated by AI Team.',
+        'This page describes which data is processed when you use WaSphere, why, where it is kept and for how long.',
+      ],
+    },
+    {
+      id: 'data',
+      heading: 'The data we process',
+      blocks: [
+        {
+          list: [
+            {
+              term: 'Account details',
+              text: 'your name, your email address and your password. The password is never stored as such: only a one-way, memory-hard hash of it (argon2id) is kept, which cannot be turned back into the password.',
+            },
+            {
+              term: 'WhatsApp data',
+              text: 'once you link a number: messages, contacts, media files and the connection status of that number.',
+            },
+            {
+              term: 'Usage logs',
+              text: 'a record of actions taken in the dashboard, such as messages sent, sign-ins and number session events.',
+            },
+            {
+              term: 'Analytics cookies',
+              text: 'optional. They are only used if you said yes to them when you signed up.',
+            },
+          ],
+        },
+      ],
+    },
+    {
+      id: 'purposes',
+      heading: 'Why we use it',
+      blocks: [
+        {
+          list: [
+            { text: 'To run the dashboard: the shared inbox, sending, bulk messages and SLA alerts.' },
+            { text: 'To keep your sign-in secure.' },
+            { text: 'To make the product better — only if you agreed to optional analytics.' },
+            { text: 'To answer your support requests.' },
+          ],
+        },
+      ],
+    },
+    {
+      id: 'storage',
+      heading: 'Where it is kept',
+      blocks: [
+        'WaSphere is self-hosted. Your account data and your WhatsApp messages are stored on the server where WaSphere is installed. They are not kept on Meta’s servers, and they are not sold to anyone.',
+      ],
+    },
+    {
+      id: 'store-owners',
+      heading: 'If you run a store: your responsibilities',
+      blocks: [
+        'When you message customers in the EU, the UK or any other place with privacy laws, you are the data controller for the WhatsApp data of your customers. That means you must:',
+        {
+          list: [
+            { text: 'have a lawful basis for messaging each customer;' },
+            { text: 'respect every request to stop receiving messages (opt-out);' },
+            { text: 'answer the privacy questions your customers send you.' },
+          ],
+        },
+      ],
+    },
+    {
+      id: 'rights',
+      heading: 'Your rights',
+      blocks: [
+        {
+          list: [
+            { term: 'Access', text: 'you can ask for a copy of your account data.' },
+            { term: 'Correction', text: 'you can change your name and email yourself in Settings.' },
+            { term: 'Deletion', text: 'you can ask for your account and the messages stored with it to be deleted.' },
+            {
+              term: 'Withdrawing consent',
+              text: 'you can turn analytics off in Settings at any time; you can also sign out and ask support to remove analytics cookies.',
+            },
+            { term: 'Complaints', text: 'where it applies, you can complain to your local data protection authority.' },
+          ],
+        },
+      ],
+    },
+    {
+      id: 'retention',
+      heading: 'How long we keep it',
+      blocks: [
+        {
+          list: [
+            { term: 'Account data', text: 'for as long as your account is active.' },
+            {
+              term: 'Activity logs',
+              text: 'for the period set in your workspace’s log retention setting — 30 days unless it was changed.',
+            },
+            {
+              term: 'WhatsApp session data',
+              text: 'until you delete the session of that number, or your account.',
+            },
+          ],
+        },
+      ],
+    },
+    {
+      id: 'contact',
+      heading: 'Contact',
+      blocks: [
+        'For any privacy request, contact your WaSphere administrator — or the team that gave you your login.',
+      ],
+    },
+  ],
+};

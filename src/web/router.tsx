@@ -1,0 +1,45 @@
+import { lazy, Suspense, type ReactNode } from 'react';
+import { createBrowserRouter, Outlet } from 'react-router';
+import { FullPageLoader } from './components/States';
+import { RequireAuth } from './features/auth/RequireAuth';
+import SignInPage from './features/auth/SignInPage';
+import { DashboardShell } from './features/shell/DashboardShell';
+import HomePage from './pages/HomePage';
+import NotFoundPage from './pages/NotFoundPage';
+import RootRedirect from './pages/RootRedirect';
+
+// Pages a person rarely opens first are loaded on demand.
+const SignUpPage = lazy(() => import('./features/auth/SignUpPage'));
+const InvitePage = lazy(() => import('./features/auth/InvitePage'));
+const LegalPage = lazy(() => import('./legal/LegalPage'));
+const SettingsPage = lazy(() => import('./features/settings/SettingsPage'));
+const ActivityPage = lazy(() => import('./features/activity/ActivityPage'));
+
+const page = (node: ReactNode) => <Suspense fallback={<FullPageLoader />}>{node}</Suspense>;
+
+export const router = createBrowserRouter([
+  { path: '/signin', element: <SignInPage /> },
+  { path: '/signup', element: page(<SignUpPage />) },
+  { path: '/invite/:token', element: page(<InvitePage />) },
+  { path: '/legal/:slug', element: page(<LegalPage />) },
+  {
+    element: (
+      <RequireAuth>
+        <Outlet />
+      </RequireAuth>
+    ),
+    children: [
+      { path: '/', element: <RootRedirect /> },
+      {
+        path: '/w/:workspaceId',
+        element: <DashboardShell />,
+        children: [
+          { index: true, element: <HomePage /> },
+          { path: 'activity', element: <ActivityPage /> },
+          { path: 'settings/:tab?', element: <SettingsPage /> },
+        ],
+      },
+    ],
+  },
+  { path: '*', element: <NotFoundPage /> },
+]);
