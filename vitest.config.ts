@@ -13,11 +13,36 @@ const shared = { testTimeout: 30_000, hookTimeout: 60_000, env: { TZ: 'UTC' } };
 export default defineConfig({
   test: {
     projects: [
-      { test: { ...shared, name: 'unit', include: ['src/**/*.test.ts', 'test/**/*.test.ts'], exclude: [...DB_TESTS, ...E2E_TESTS, '**/node_modules/**'] } },
+      {
+        test: {
+          ...shared,
+          name: 'unit',
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          exclude: [...DB_TESTS, ...E2E_TESTS, '**/node_modules/**'],
+        },
+      },
       { test: { ...shared, name: 'sqlite', include: DB_TESTS, env: { ...shared.env, WASPHERE_TEST_DIALECT: 'sqlite' } } },
       { test: { ...shared, name: 'postgres', include: DB_TESTS, env: { ...shared.env, WASPHERE_TEST_DIALECT: 'postgres' } } },
-      { test: { ...shared, name: 'e2e-sqlite', include: E2E_TESTS, testTimeout: 60_000, fileParallelism: false, env: { ...shared.env, WASPHERE_TEST_DIALECT: 'sqlite' } } },
-      { test: { ...shared, name: 'e2e-postgres', include: E2E_TESTS, testTimeout: 60_000, fileParallelism: false, env: { ...shared.env, WASPHERE_TEST_DIALECT: 'postgres' } } },
+      {
+        test: {
+          ...shared,
+          name: 'e2e-sqlite',
+          include: E2E_TESTS,
+          testTimeout: 60_000,
+          fileParallelism: false,
+          env: { ...shared.env, WASPHERE_TEST_DIALECT: 'sqlite' },
+        },
+      },
+      {
+        test: {
+          ...shared,
+          name: 'e2e-postgres',
+          include: E2E_TESTS,
+          testTimeout: 60_000,
+          fileParallelism: false,
+          env: { ...shared.env, WASPHERE_TEST_DIALECT: 'postgres' },
+        },
+      },
     ],
   },
 });

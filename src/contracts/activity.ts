@@ -6,7 +6,10 @@ export const ActivityEntryDto = Type.Object({
   at: IsoTime,
   actor: Type.Union([Type.Object({ id: Type.Union([Id, Type.Null()]), name: Type.String() }), Type.Null()]),
   action: Type.String(),
-  target: Type.Union([Type.Object({ type: Type.String(), id: Type.Union([Type.String(), Type.Null()]), label: Type.Union([Type.String(), Type.Null()]) }), Type.Null()]),
+  target: Type.Union([
+    Type.Object({ type: Type.String(), id: Type.Union([Type.String(), Type.Null()]), label: Type.Union([Type.String(), Type.Null()]) }),
+    Type.Null(),
+  ]),
   ip: Type.Union([Type.String(), Type.Null()]),
   details: Type.Record(Type.String(), Type.Unknown()),
 });

@@ -66,7 +66,4 @@ export type InvitePreviewDtoT = Static<typeof InvitePreviewDto>;
 
 export const InstanceSettingsDto = Type.Object({ openSignup: Type.Boolean() });
 export type InstanceSettingsDtoT = Static<typeof InstanceSettingsDto>;
-export const UpdateInstanceSettingsBody = Type.Object(
-  { openSignup: Type.Boolean() },
-  { additionalProperties: false },
-);
+export const UpdateInstanceSettingsBody = Type.Object({ openSignup: Type.Boolean() }, { additionalProperties: false });

@@ -71,7 +71,10 @@ export function loadConfig(env: Env = process.env): Config {
   try {
     publicUrl = new URL(env.WASPHERE_PUBLIC_URL?.trim() || `http://localhost:${port || 3000}`);
   } catch {
-    throw new ConfigError('WASPHERE_PUBLIC_URL', `must be an absolute URL such as https://wa.example.com, got "${env.WASPHERE_PUBLIC_URL}"`);
+    throw new ConfigError(
+      'WASPHERE_PUBLIC_URL',
+      `must be an absolute URL such as https://wa.example.com, got "${env.WASPHERE_PUBLIC_URL}"`,
+    );
   }
   if (publicUrl.protocol !== 'http:' && publicUrl.protocol !== 'https:') {
     throw new ConfigError('WASPHERE_PUBLIC_URL', 'must start with http:// or https://');

@@ -27,12 +27,21 @@ export interface Person {
 }
 
 /** Signs up through the API (first run, invite token, or open sign-up). */
-export async function signUp(app: FastifyInstance, options: { name?: string; email?: string; inviteToken?: string; analyticsConsent?: boolean } = {}): Promise<Person> {
+export async function signUp(
+  app: FastifyInstance,
+  options: { name?: string; email?: string; inviteToken?: string; analyticsConsent?: boolean } = {},
+): Promise<Person> {
   const email = options.email ?? uniqueEmail();
   const response = await app.inject({
     method: 'POST',
     url: '/api/v1/auth/signup',
-    payload: { name: options.name ?? 'Test Person', email, password: PASSWORD, analyticsConsent: options.analyticsConsent ?? false, ...(options.inviteToken ? { inviteToken: options.inviteToken } : {}) },
+    payload: {
+      name: options.name ?? 'Test Person',
+      email,
+      password: PASSWORD,
+      analyticsConsent: options.analyticsConsent ?? false,
+      ...(options.inviteToken ? { inviteToken: options.inviteToken } : {}),
+    },
   });
   if (response.statusCode !== 201) throw new Error(`sign-up failed ${response.statusCode}: ${response.body}`);
   return { cookie: sessionCookie(response), me: response.json(), email, password: PASSWORD };
@@ -54,20 +63,44 @@ export async function firstOwner(app: FastifyInstance, name = 'First Owner'): Pr
  * Another owner with a workspace of their own that `admin` is not a member of
  * (open sign-up is off by default, so the admin creates it and steps out).
  */
-export async function ownerOfNewWorkspace(app: FastifyInstance, admin: Person, name = 'Second Owner'): Promise<Person & { workspaceId: string }> {
-  const ws = await app.inject({ method: 'POST', url: '/api/v1/workspaces', headers: { cookie: admin.cookie }, payload: { name: `${name}'s shop` } });
+export async function ownerOfNewWorkspace(
+  app: FastifyInstance,
+  admin: Person,
+  name = 'Second Owner',
+): Promise<Person & { workspaceId: string }> {
+  const ws = await app.inject({
+    method: 'POST',
+    url: '/api/v1/workspaces',
+    headers: { cookie: admin.cookie },
+    payload: { name: `${name}'s shop` },
+  });
   if (ws.statusCode !== 201) throw new Error(`creating workspace failed ${ws.statusCode}: ${ws.body}`);
   const workspaceId = (ws.json() as { id: string }).id;
   const owner = await memberOf(app, admin.cookie, workspaceId, 'owner', name);
-  const leave = await app.inject({ method: 'DELETE', url: `/api/v1/workspaces/${workspaceId}/members/${admin.me.user.id}`, headers: { cookie: admin.cookie } });
+  const leave = await app.inject({
+    method: 'DELETE',
+    url: `/api/v1/workspaces/${workspaceId}/members/${admin.me.user.id}`,
+    headers: { cookie: admin.cookie },
+  });
   if (leave.statusCode !== 204) throw new Error(`admin could not leave ${leave.statusCode}: ${leave.body}`);
   return { ...owner, workspaceId };
 }
 
 /** Adds a member with a role to a workspace (through the admin "create login" route) and signs them in. */
-export async function memberOf(app: FastifyInstance, adminCookie: string, workspaceId: string, role: Role, name = `A ${role}`): Promise<Person> {
+export async function memberOf(
+  app: FastifyInstance,
+  adminCookie: string,
+  workspaceId: string,
+  role: Role,
+  name = `A ${role}`,
+): Promise<Person> {
   const email = uniqueEmail(role);
-  const response = await app.inject({ method: 'POST', url: `/api/v1/workspaces/${workspaceId}/members`, headers: { cookie: adminCookie }, payload: { name, email, password: PASSWORD, role } });
+  const response = await app.inject({
+    method: 'POST',
+    url: `/api/v1/workspaces/${workspaceId}/members`,
+    headers: { cookie: adminCookie },
+    payload: { name, email, password: PASSWORD, role },
+  });
   if (response.statusCode !== 201) throw new Error(`adding member failed ${response.statusCode}: ${response.body}`);
   const cookie = await signIn(app, email);
   const me = (await app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie } })).json() as MeDtoT;

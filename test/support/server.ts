@@ -12,13 +12,27 @@ export const WEB_DIR = path.resolve(import.meta.dirname, '../../dist/web');
  * A real WaSphere listening on a random loopback port with its own fresh database,
  * serving the built dashboard from dist/web: what browser tests drive.
  */
-export async function startTestServer(options: { dialect?: Dialect; clock?: Clock; env?: Record<string, string> } = {}): Promise<{ url: string; close(): Promise<void> }> {
+export async function startTestServer(
+  options: { dialect?: Dialect; clock?: Clock; env?: Record<string, string> } = {},
+): Promise<{ url: string; close(): Promise<void> }> {
   const database = await openTestDatabase(options.dialect ?? testDialect());
   // The public URL must match the address the browser uses, for the cross-site check.
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const config = loadConfig({ WASPHERE_DATA_DIR: database.dataDir, PORT: String(port), WASPHERE_PUBLIC_URL: url, LOG_LEVEL: 'silent', ...options.env });
-  const { app } = await buildApp({ config, database, logger: pino({ level: 'silent' }), webDir: WEB_DIR, ...(options.clock ? { clock: options.clock } : {}) });
+  const config = loadConfig({
+    WASPHERE_DATA_DIR: database.dataDir,
+    PORT: String(port),
+    WASPHERE_PUBLIC_URL: url,
+    LOG_LEVEL: 'silent',
+    ...options.env,
+  });
+  const { app } = await buildApp({
+    config,
+    database,
+    logger: pino({ level: 'silent' }),
+    webDir: WEB_DIR,
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
   await app.listen({ port, host: '127.0.0.1' });
   return {
     url,

@@ -52,7 +52,16 @@ export function toErrorReply(error: unknown): ErrorReply {
   const known = fe.code ? FASTIFY_CLIENT_ERRORS[fe.code] : undefined;
   if (known) return { status: known.status ?? 400, code: known.code, message: known.message };
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
-    const code: ErrorCode = fe.statusCode === 413 ? 'payload_too_large' : fe.statusCode === 415 ? 'unsupported_media_type' : fe.statusCode === 405 ? 'method_not_allowed' : fe.statusCode === 404 ? 'not_found' : 'validation_failed';
+    const code: ErrorCode =
+      fe.statusCode === 413
+        ? 'payload_too_large'
+        : fe.statusCode === 415
+          ? 'unsupported_media_type'
+          : fe.statusCode === 405
+            ? 'method_not_allowed'
+            : fe.statusCode === 404
+              ? 'not_found'
+              : 'validation_failed';
     return { status: fe.statusCode, code, message: fe.message };
   }
   return { status: 500, code: 'internal_error', message: 'Something went wrong on the server. It has been logged.' };
@@ -63,7 +72,9 @@ export function registerErrorHandler(app: FastifyInstance): void {
     const out = toErrorReply(error);
     if (out.status >= 500) request.log.error({ err: error }, 'request failed');
     if (error instanceof AppError && error.headers) void reply.headers(error.headers);
-    return reply.status(out.status).send({ error: { code: out.code, message: out.message, ...(out.details ? { details: out.details } : {}) } });
+    return reply
+      .status(out.status)
+      .send({ error: { code: out.code, message: out.message, ...(out.details ? { details: out.details } : {}) } });
   });
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send({ error: { code: 'not_found', message: `No route for ${request.method} ${request.url.split('?')[0]}.` } }),

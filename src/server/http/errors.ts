@@ -23,5 +23,4 @@ export const notFound = (what = 'resource') => new AppError(404, 'not_found', `T
 export const forbidden = (message = 'Your role does not allow this action.') => new AppError(403, 'forbidden', message);
 export const unauthenticated = () => new AppError(401, 'unauthenticated', 'Sign in to continue.');
 export const conflict = (message: string, code: ErrorCode = 'conflict') => new AppError(409, code, message);
-export const validation = (message: string, fields: Record<string, string>) =>
-  new AppError(400, 'validation_failed', message, { fields });
+export const validation = (message: string, fields: Record<string, string>) => new AppError(400, 'validation_failed', message, { fields });

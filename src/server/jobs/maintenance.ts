@@ -10,7 +10,11 @@ import type { ActivityService } from '../modules/activity/service.js';
  * workspace's setting, ended sessions and stale rate-limit counters are deleted.
  * Each pass is idempotent, so several server processes may run it at once.
  */
-export async function runMaintenance(deps: { db: Db; clock: Clock; activity: ActivityService }): Promise<{ activityDeleted: number; sessionsDeleted: number }> {
+export async function runMaintenance(deps: {
+  db: Db;
+  clock: Clock;
+  activity: ActivityService;
+}): Promise<{ activityDeleted: number; sessionsDeleted: number }> {
   const now = deps.clock.now();
   const activityDeleted = await deps.activity.purgeExpired();
   const sessionsDeleted = await deleteExpiredSessions(deps.db, now);
@@ -19,7 +23,10 @@ export async function runMaintenance(deps: { db: Db; clock: Clock; activity: Act
 }
 
 /** Runs maintenance now and then every `intervalMs`; returns a stop function. */
-export function scheduleMaintenance(deps: { db: Db; clock: Clock; activity: ActivityService; logger: Logger }, intervalMs = 60 * 60 * 1000): () => void {
+export function scheduleMaintenance(
+  deps: { db: Db; clock: Clock; activity: ActivityService; logger: Logger },
+  intervalMs = 60 * 60 * 1000,
+): () => void {
   let running = false;
   const tick = async () => {
     if (running) return;

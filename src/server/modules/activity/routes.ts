@@ -16,7 +16,13 @@ export function activityRoutes(deps: { activity: ActivityService }): FastifyPlug
           summary: 'The activity log, newest first (owner, admin); `format=csv` downloads it',
           params: WorkspaceParams,
           querystring: ActivityQuery,
-          response: { 200: Type.Union([Page(ActivityEntryDto), Type.String({ description: 'CSV when format=csv' })]), 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse },
+          response: {
+            200: Type.Union([Page(ActivityEntryDto), Type.String({ description: 'CSV when format=csv' })]),
+            400: ErrorResponse,
+            401: ErrorResponse,
+            403: ErrorResponse,
+            404: ErrorResponse,
+          },
         },
       },
       async (request, reply) => {

@@ -83,7 +83,10 @@ export function createActivityService(deps: { db: Db; clock: Clock; access: Work
       const workspaceIds = await workspaceIdsOfUser(tx, userId);
       const at = clock.now();
       const targets = workspaceIds.length > 0 ? workspaceIds : [null];
-      await insertActivity(tx, targets.map((ws) => toRow(ws, event, at)));
+      await insertActivity(
+        tx,
+        targets.map((ws) => toRow(ws, event, at)),
+      );
     },
 
     async list(caller: Caller, workspaceId: string, query: ActivityQueryT): Promise<PageOf<ActivityEntryDtoT>> {
@@ -105,7 +108,17 @@ export function createActivityService(deps: { db: Db; clock: Clock; access: Work
         details: { rows: rows.length },
       });
       const header = ['time', 'actor_id', 'actor', 'action', 'target_type', 'target_id', 'target', 'ip', 'details'];
-      const records = rows.map((r) => [iso(r.created_at), r.actor_user_id ?? '', r.actor_name ?? '', r.action, r.target_type ?? '', r.target_id ?? '', r.target_label ?? '', r.ip ?? '', r.details]);
+      const records = rows.map((r) => [
+        iso(r.created_at),
+        r.actor_user_id ?? '',
+        r.actor_name ?? '',
+        r.action,
+        r.target_type ?? '',
+        r.target_id ?? '',
+        r.target_label ?? '',
+        r.ip ?? '',
+        r.details,
+      ]);
       // A cell starting with = + - @ would be run as a formula by spreadsheet apps.
       const safe = records.map((cells) => cells.map((c) => (/^[=+\-@\t\r]/.test(c) ? `'${c}` : c)));
       return stringify([header, ...safe]);

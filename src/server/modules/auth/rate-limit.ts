@@ -23,8 +23,18 @@ export async function recordFailure(db: DbOrTx, key: string, rule: RateLimitRule
     .onConflict((oc) =>
       oc.column('key').doUpdateSet((eb) => ({
         // A window that has ended starts again at 1.
-        count: eb.case().when('rate_limits.reset_at', '<=', now).then(1).else(eb('rate_limits.count', '+', 1)).end(),
-        reset_at: eb.case().when('rate_limits.reset_at', '<=', now).then(now + rule.windowMs).else(eb.ref('rate_limits.reset_at')).end(),
+        count: eb
+          .case()
+          .when('rate_limits.reset_at', '<=', now)
+          .then(1)
+          .else(eb('rate_limits.count', '+', 1))
+          .end(),
+        reset_at: eb
+          .case()
+          .when('rate_limits.reset_at', '<=', now)
+          .then(now + rule.windowMs)
+          .else(eb.ref('rate_limits.reset_at'))
+          .end(),
       })),
     )
     .execute();

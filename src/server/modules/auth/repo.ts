@@ -21,7 +21,10 @@ export async function updateUser(db: DbOrTx, userId: string, patch: Partial<Omit
 }
 
 export async function countUsers(db: DbOrTx): Promise<number> {
-  const row = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -29,7 +32,10 @@ export async function listUsers(db: DbOrTx) {
   return db.selectFrom('users').select(['id', 'name', 'email', 'is_instance_admin', 'created_at']).orderBy('id').execute();
 }
 
-export async function insertConsentEvent(db: DbOrTx, row: { id: string; user_id: string; kind: string; granted: number; source: string; created_at: number }): Promise<void> {
+export async function insertConsentEvent(
+  db: DbOrTx,
+  row: { id: string; user_id: string; kind: string; granted: number; source: string; created_at: number },
+): Promise<void> {
   await db.insertInto('consent_events').values(row).execute();
 }
 

@@ -22,59 +22,148 @@ const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404
 export function authRoutes(deps: { auth: AuthService; instance: InstanceService; cookies: CookieWriter }): FastifyPluginAsyncTypebox {
   const { auth, instance, cookies } = deps;
   return async (app) => {
-    app.get('/auth/signup-status', { schema: { tags: ['auth'], summary: 'Whether this is the first run and whether open sign-up is on', response: { 200: SignupStatusDto } } }, () =>
-      auth.signupStatus(),
+    app.get(
+      '/auth/signup-status',
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'Whether this is the first run and whether open sign-up is on',
+          response: { 200: SignupStatusDto },
+        },
+      },
+      () => auth.signupStatus(),
     );
 
-    app.post('/auth/signup', { schema: { tags: ['auth'], summary: 'Create an account (first run, invite, or open sign-up)', body: SignupBody, response: { 201: MeDto, ...errors } } }, async (request, reply) => {
-      const grant = await auth.signup(request.body, requestMeta(request));
-      cookies.set(reply, grant.token, grant.maxAgeSeconds);
-      return reply.status(201).send(grant.me);
-    });
-
-    app.post('/auth/login', { schema: { tags: ['auth'], summary: 'Sign in with email and password', body: LoginBody, response: { 200: MeDto, ...errors } } }, async (request, reply) => {
-      const grant = await auth.login(request.body, requestMeta(request));
-      cookies.set(reply, grant.token, grant.maxAgeSeconds);
-      return grant.me;
-    });
-
-    app.post('/auth/logout', { schema: { tags: ['auth'], summary: 'End this session', response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
-      await auth.logout(requireCaller(request));
-      cookies.clear(reply);
-      return reply.status(204).send(null);
-    });
-
-    app.post('/auth/logout-all', { schema: { tags: ['auth'], summary: 'End every session of the caller (sign out everywhere)', response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
-      await auth.logoutEverywhere(requireCaller(request));
-      cookies.clear(reply);
-      return reply.status(204).send(null);
-    });
-
-    app.get('/auth/invites/:token', { schema: { tags: ['auth'], summary: 'What an invite link is for (public)', params: TokenParams, response: { 200: InvitePreviewDto, ...errors } } }, (request) =>
-      auth.invitePreview(request.params.token),
+    app.post(
+      '/auth/signup',
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'Create an account (first run, invite, or open sign-up)',
+          body: SignupBody,
+          response: { 201: MeDto, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const grant = await auth.signup(request.body, requestMeta(request));
+        cookies.set(reply, grant.token, grant.maxAgeSeconds);
+        return reply.status(201).send(grant.me);
+      },
     );
 
-    app.post('/auth/invites/:token/accept', { schema: { tags: ['auth'], summary: 'Join a workspace with an invite while signed in', params: TokenParams, response: { 200: MeDto, ...errors } } }, (request) =>
-      auth.acceptInvite(requireCaller(request), request.params.token),
+    app.post(
+      '/auth/login',
+      { schema: { tags: ['auth'], summary: 'Sign in with email and password', body: LoginBody, response: { 200: MeDto, ...errors } } },
+      async (request, reply) => {
+        const grant = await auth.login(request.body, requestMeta(request));
+        cookies.set(reply, grant.token, grant.maxAgeSeconds);
+        return grant.me;
+      },
     );
 
-    app.get('/me', { schema: { tags: ['me'], summary: 'The caller, their workspaces and roles', response: { 200: MeDto, ...errors } } }, (request) => auth.me(requireCaller(request).userId));
-
-    app.patch('/me', { schema: { tags: ['me'], summary: 'Change name or email', body: UpdateMeBody, response: { 200: MeDto, ...errors } } }, (request) =>
-      auth.updateProfile(requireCaller(request), request.body),
+    app.post(
+      '/auth/logout',
+      { schema: { tags: ['auth'], summary: 'End this session', response: { 204: Type.Null(), ...errors } } },
+      async (request, reply) => {
+        await auth.logout(requireCaller(request));
+        cookies.clear(reply);
+        return reply.status(204).send(null);
+      },
     );
 
-    app.post('/me/password', { schema: { tags: ['me'], summary: 'Change password (ends other sessions)', body: ChangePasswordBody, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
-      await auth.changePassword(requireCaller(request), request.body);
-      return reply.status(204).send(null);
-    });
-
-    app.get('/instance/settings', { schema: { tags: ['instance'], summary: 'Install-wide settings (instance admins)', response: { 200: InstanceSettingsDto, ...errors } } }, (request) =>
-      instance.get(requireCaller(request)),
+    app.post(
+      '/auth/logout-all',
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'End every session of the caller (sign out everywhere)',
+          response: { 204: Type.Null(), ...errors },
+        },
+      },
+      async (request, reply) => {
+        await auth.logoutEverywhere(requireCaller(request));
+        cookies.clear(reply);
+        return reply.status(204).send(null);
+      },
     );
 
-    app.patch('/instance/settings', { schema: { tags: ['instance'], summary: 'Change install-wide settings (instance admins)', body: UpdateInstanceSettingsBody, response: { 200: InstanceSettingsDto, ...errors } } }, (request) =>
-      instance.update(requireCaller(request), request.body),
+    app.get(
+      '/auth/invites/:token',
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'What an invite link is for (public)',
+          params: TokenParams,
+          response: { 200: InvitePreviewDto, ...errors },
+        },
+      },
+      (request) => auth.invitePreview(request.params.token),
+    );
+
+    app.post(
+      '/auth/invites/:token/accept',
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'Join a workspace with an invite while signed in',
+          params: TokenParams,
+          response: { 200: MeDto, ...errors },
+        },
+      },
+      (request) => auth.acceptInvite(requireCaller(request), request.params.token),
+    );
+
+    app.get(
+      '/me',
+      { schema: { tags: ['me'], summary: 'The caller, their workspaces and roles', response: { 200: MeDto, ...errors } } },
+      (request) => auth.me(requireCaller(request).userId),
+    );
+
+    app.patch(
+      '/me',
+      { schema: { tags: ['me'], summary: 'Change name or email', body: UpdateMeBody, response: { 200: MeDto, ...errors } } },
+      (request) => auth.updateProfile(requireCaller(request), request.body),
+    );
+
+    app.post(
+      '/me/password',
+      {
+        schema: {
+          tags: ['me'],
+          summary: 'Change password (ends other sessions)',
+          body: ChangePasswordBody,
+          response: { 204: Type.Null(), ...errors },
+        },
+      },
+      async (request, reply) => {
+        await auth.changePassword(requireCaller(request), request.body);
+        return reply.status(204).send(null);
+      },
+    );
+
+    app.get(
+      '/instance/settings',
+      {
+        schema: {
+          tags: ['instance'],
+          summary: 'Install-wide settings (instance admins)',
+          response: { 200: InstanceSettingsDto, ...errors },
+        },
+      },
+      (request) => instance.get(requireCaller(request)),
+    );
+
+    app.patch(
+      '/instance/settings',
+      {
+        schema: {
+          tags: ['instance'],
+          summary: 'Change install-wide settings (instance admins)',
+          body: UpdateInstanceSettingsBody,
+          response: { 200: InstanceSettingsDto, ...errors },
+        },
+      },
+      (request) => instance.update(requireCaller(request), request.body),
     );
   };
 }

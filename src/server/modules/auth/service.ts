@@ -1,4 +1,13 @@
-import type { LoginBodyT, MeDtoT, SignupBodyT, SignupStatusDtoT, UpdateMeBodyT, ChangePasswordBodyT, InvitePreviewDtoT, UserDtoT } from '../../../contracts/auth.js';
+import type {
+  LoginBodyT,
+  MeDtoT,
+  SignupBodyT,
+  SignupStatusDtoT,
+  UpdateMeBodyT,
+  ChangePasswordBodyT,
+  InvitePreviewDtoT,
+  UserDtoT,
+} from '../../../contracts/auth.js';
 import type { Role } from '../../../contracts/common.js';
 import type { Db, DbOrTx } from '../../db/database.js';
 import { AppError, conflict, unauthenticated } from '../../http/errors.js';
@@ -90,7 +99,12 @@ export function createAuthService(deps: {
     return invite;
   }
 
-  async function joinByInvite(token: string, user: { id: string; email: string; name: string }, meta: RequestMeta, tx: DbOrTx): Promise<void> {
+  async function joinByInvite(
+    token: string,
+    user: { id: string; email: string; name: string },
+    meta: RequestMeta,
+    tx: DbOrTx,
+  ): Promise<void> {
     const invite = await loadValidInvite(token, tx);
     if (invite.email && invite.email !== user.email) {
       throw new AppError(400, 'invite_invalid', `This invitation is for ${invite.email}.`);
@@ -99,12 +113,16 @@ export function createAuthService(deps: {
       throw new AppError(400, 'invite_invalid', 'This invitation was already used.');
     }
     await insertMembership(tx, { workspace_id: invite.workspace_id, user_id: user.id, role: invite.role as Role, created_at: clock.now() });
-    await activity.record(invite.workspace_id, {
-      action: 'invite.accepted',
-      actor: { userId: user.id, name: user.name },
-      ip: meta.ip,
-      target: { type: 'invite', id: invite.id, label: invite.role },
-    }, tx);
+    await activity.record(
+      invite.workspace_id,
+      {
+        action: 'invite.accepted',
+        actor: { userId: user.id, name: user.name },
+        ip: meta.ip,
+        target: { type: 'invite', id: invite.id, label: invite.role },
+      },
+      tx,
+    );
   }
 
   return {
@@ -131,12 +149,17 @@ export function createAuthService(deps: {
       const passwordHash = await hashPassword(body.password);
       try {
         return await db.transaction().execute(async (tx) => {
-          if (await repo.findUserByEmail(tx, email)) throw conflict('An account with this email already exists. Sign in instead.', 'email_taken');
+          if (await repo.findUserByEmail(tx, email))
+            throw conflict('An account with this email already exists. Sign in instead.', 'email_taken');
           const now = clock.now();
           const userId = newId(now);
           const firstRun = await claimSetting(tx, 'first_user_id', JSON.stringify(userId));
           if (!firstRun && !body.inviteToken && !(await instance.read(tx)).openSignup) {
-            throw new AppError(403, 'signup_closed', 'Sign-up on this WaSphere is by invitation. Ask your administrator for an invite link.');
+            throw new AppError(
+              403,
+              'signup_closed',
+              'Sign-up on this WaSphere is by invitation. Ask your administrator for an invite link.',
+            );
           }
           await repo.insertUser(tx, {
             id: userId,
@@ -148,11 +171,23 @@ export function createAuthService(deps: {
             created_at: now,
             updated_at: now,
           });
-          await repo.insertConsentEvent(tx, { id: newId(now), user_id: userId, kind: 'analytics', granted: body.analyticsConsent ? 1 : 0, source: 'signup', created_at: now });
+          await repo.insertConsentEvent(tx, {
+            id: newId(now),
+            user_id: userId,
+            kind: 'analytics',
+            granted: body.analyticsConsent ? 1 : 0,
+            source: 'signup',
+            created_at: now,
+          });
           if (body.inviteToken) {
             await joinByInvite(body.inviteToken, { id: userId, email, name }, meta, tx);
           } else {
-            await workspaces.createForOwner({ userId, name }, { name: firstRun ? 'My store' : `${name.split(' ')[0]}'s workspace` }, meta, tx);
+            await workspaces.createForOwner(
+              { userId, name },
+              { name: firstRun ? 'My store' : `${name.split(' ')[0]}'s workspace` },
+              meta,
+              tx,
+            );
           }
           await activity.recordForUser(userId, { action: 'auth.signup', actor: { userId, name }, ip: meta.ip, details: { firstRun } }, tx);
           const token = await openSession(userId, meta, tx);
@@ -175,14 +210,25 @@ export function createAuthService(deps: {
       );
       if (wait > 0) {
         await activity.record(null, { action: 'auth.login_rate_limited', ip: meta.ip, details: { email } });
-        throw new AppError(429, 'rate_limited', `Too many failed sign-ins. Try again in ${Math.ceil(wait / 60)} minute(s).`, { retryAfterSeconds: wait }, { 'retry-after': String(wait) });
+        throw new AppError(
+          429,
+          'rate_limited',
+          `Too many failed sign-ins. Try again in ${Math.ceil(wait / 60)} minute(s).`,
+          { retryAfterSeconds: wait },
+          { 'retry-after': String(wait) },
+        );
       }
       const user = await repo.findUserByEmail(db, email);
       const ok = user ? await verifyPassword(user.password_hash, body.password) : (await burnPasswordCheck(body.password), false);
       if (!user || !ok) {
         await recordFailure(db, accountKey, LOGIN_LIMITS.account, now);
         await recordFailure(db, ipKey, LOGIN_LIMITS.ip, now);
-        const event = { action: 'auth.login_failed', actor: user ? { userId: user.id, name: user.name } : null, ip: meta.ip, details: { email } };
+        const event = {
+          action: 'auth.login_failed',
+          actor: user ? { userId: user.id, name: user.name } : null,
+          ip: meta.ip,
+          details: { email },
+        };
         if (user) await activity.recordForUser(user.id, event);
         else await activity.record(null, event);
         throw new AppError(401, 'invalid_credentials', 'That email and password do not match an account.');
@@ -213,12 +259,20 @@ export function createAuthService(deps: {
 
     async logout(caller: Caller): Promise<void> {
       if (caller.sessionId) await repo.deleteSession(db, caller.sessionId);
-      await activity.recordForUser(caller.userId, { action: 'auth.logout', actor: { userId: caller.userId, name: caller.name }, ip: caller.ip });
+      await activity.recordForUser(caller.userId, {
+        action: 'auth.logout',
+        actor: { userId: caller.userId, name: caller.name },
+        ip: caller.ip,
+      });
     },
 
     async logoutEverywhere(caller: Caller): Promise<void> {
       await repo.deleteSessionsOfUser(db, caller.userId);
-      await activity.recordForUser(caller.userId, { action: 'auth.logout_all', actor: { userId: caller.userId, name: caller.name }, ip: caller.ip });
+      await activity.recordForUser(caller.userId, {
+        action: 'auth.logout_all',
+        actor: { userId: caller.userId, name: caller.name },
+        ip: caller.ip,
+      });
     },
 
     async acceptInvite(caller: Caller, token: string): Promise<MeDtoT> {
@@ -234,7 +288,8 @@ export function createAuthService(deps: {
     async updateProfile(caller: Caller, body: UpdateMeBodyT): Promise<MeDtoT> {
       const patch: Partial<repo.UserRow> = { updated_at: clock.now() };
       if (body.name !== undefined) {
-        if (!body.name.trim()) throw new AppError(400, 'validation_failed', 'Your name is required.', { fields: { name: 'must not be blank' } });
+        if (!body.name.trim())
+          throw new AppError(400, 'validation_failed', 'Your name is required.', { fields: { name: 'must not be blank' } });
         patch.name = body.name.trim();
       }
       if (body.email !== undefined) {
@@ -263,13 +318,19 @@ export function createAuthService(deps: {
       const user = await repo.findUserById(db, caller.userId);
       if (!user) throw unauthenticated();
       if (!(await verifyPassword(user.password_hash, body.currentPassword))) {
-        throw new AppError(400, 'wrong_password', 'The current password is not correct.', { fields: { currentPassword: 'is not correct' } });
+        throw new AppError(400, 'wrong_password', 'The current password is not correct.', {
+          fields: { currentPassword: 'is not correct' },
+        });
       }
       const passwordHash = await hashPassword(body.newPassword);
       await db.transaction().execute(async (tx) => {
         await repo.updateUser(tx, caller.userId, { password_hash: passwordHash, updated_at: clock.now() });
         await repo.deleteSessionsOfUser(tx, caller.userId, caller.sessionId ?? undefined);
-        await activity.recordForUser(caller.userId, { action: 'auth.password_changed', actor: { userId: caller.userId, name: caller.name }, ip: caller.ip }, tx);
+        await activity.recordForUser(
+          caller.userId,
+          { action: 'auth.password_changed', actor: { userId: caller.userId, name: caller.name }, ip: caller.ip },
+          tx,
+        );
       });
     },
   };

@@ -13,7 +13,11 @@ export async function findWorkspace(db: DbOrTx, workspaceId: string): Promise<Wo
   return db.selectFrom('workspaces').selectAll().where('id', '=', workspaceId).executeTakeFirst();
 }
 
-export async function updateWorkspace(db: DbOrTx, workspaceId: string, patch: Partial<Omit<WorkspaceRow, 'id' | 'created_at'>>): Promise<void> {
+export async function updateWorkspace(
+  db: DbOrTx,
+  workspaceId: string,
+  patch: Partial<Omit<WorkspaceRow, 'id' | 'created_at'>>,
+): Promise<void> {
   await db.updateTable('workspaces').set(patch).where('id', '=', workspaceId).execute();
 }
 
@@ -46,7 +50,10 @@ export async function workspaceIdsOfUser(db: DbOrTx, userId: string): Promise<st
   return rows.map((r) => r.workspace_id);
 }
 
-export async function insertMembership(db: DbOrTx, row: { workspace_id: string; user_id: string; role: Role; created_at: number }): Promise<void> {
+export async function insertMembership(
+  db: DbOrTx,
+  row: { workspace_id: string; user_id: string; role: Role; created_at: number },
+): Promise<void> {
   await db.insertInto('memberships').values(row).execute();
 }
 

@@ -54,11 +54,18 @@ function actorOf(caller: Caller) {
   return { userId: caller.userId, name: caller.name };
 }
 
-export function createWorkspacesService(deps: { db: Db; clock: Clock; access: WorkspaceAccess; activity: ActivityService; publicUrl: URL }) {
+export function createWorkspacesService(deps: {
+  db: Db;
+  clock: Clock;
+  access: WorkspaceAccess;
+  activity: ActivityService;
+  publicUrl: URL;
+}) {
   const { db, clock, access, activity } = deps;
 
   function checkZone(zone: string | undefined): void {
-    if (zone !== undefined && !isValidTimeZone(zone)) throw validation('Unknown time zone.', { timeZone: 'must be an IANA time zone such as Europe/London' });
+    if (zone !== undefined && !isValidTimeZone(zone))
+      throw validation('Unknown time zone.', { timeZone: 'must be an IANA time zone such as Europe/London' });
   }
 
   /** Ownership must never drop to zero: the workspace would be unmanageable. */
@@ -76,7 +83,12 @@ export function createWorkspacesService(deps: { db: Db; clock: Clock; access: Wo
 
   return {
     /** Creates a workspace with the given person as its owner (sign-up, or "New workspace"). */
-    async createForOwner(owner: { userId: string; name: string }, body: CreateWorkspaceBodyT, meta: RequestMeta, tx: DbOrTx = db): Promise<WorkspaceDtoT> {
+    async createForOwner(
+      owner: { userId: string; name: string },
+      body: CreateWorkspaceBodyT,
+      meta: RequestMeta,
+      tx: DbOrTx = db,
+    ): Promise<WorkspaceDtoT> {
       checkZone(body.timeZone);
       const now = clock.now();
       const row: repo.WorkspaceRow = {
@@ -90,7 +102,11 @@ export function createWorkspacesService(deps: { db: Db; clock: Clock; access: Wo
       };
       await repo.insertWorkspace(tx, row);
       await repo.insertMembership(tx, { workspace_id: row.id, user_id: owner.userId, role: 'owner', created_at: now });
-      await activity.record(row.id, { action: 'workspace.created', actor: owner, ip: meta.ip, target: { type: 'workspace', id: row.id, label: row.name } }, tx);
+      await activity.record(
+        row.id,
+        { action: 'workspace.created', actor: owner, ip: meta.ip, target: { type: 'workspace', id: row.id, label: row.name } },
+        tx,
+      );
       return presentWorkspace(row, 'owner');
     },
 
@@ -131,7 +147,17 @@ export function createWorkspacesService(deps: { db: Db; clock: Clock; access: Wo
       await db.transaction().execute(async (tx) => {
         await repo.updateWorkspace(tx, workspaceId, { ...patch, updated_at: clock.now() });
         if (Object.keys(changes).length > 0) {
-          await activity.record(workspaceId, { action: 'workspace.updated', actor: actorOf(caller), ip: caller.ip, target: { type: 'workspace', id: workspaceId, label: patch.name ?? before.name }, details: { changes } }, tx);
+          await activity.record(
+            workspaceId,
+            {
+              action: 'workspace.updated',
+              actor: actorOf(caller),
+              ip: caller.ip,
+              target: { type: 'workspace', id: workspaceId, label: patch.name ?? before.name },
+              details: { changes },
+            },
+            tx,
+          );
         }
       });
       return presentWorkspace({ ...before, ...patch }, role);
@@ -142,9 +168,15 @@ export function createWorkspacesService(deps: { db: Db; clock: Clock; access: Wo
       await access.require(caller, workspaceId, 'workspace.delete');
       const row = await repo.findWorkspace(db, workspaceId);
       if (!row) throw notFound('workspace');
-      if (confirmName.trim() !== row.name) throw validation('Type the workspace name exactly to confirm.', { confirmName: 'does not match the workspace name' });
+      if (confirmName.trim() !== row.name)
+        throw validation('Type the workspace name exactly to confirm.', { confirmName: 'does not match the workspace name' });
       await repo.deleteWorkspace(db, workspaceId);
-      await activity.recordForUser(caller.userId, { action: 'workspace.deleted', actor: actorOf(caller), ip: caller.ip, target: { type: 'workspace', id: workspaceId, label: null } });
+      await activity.recordForUser(caller.userId, {
+        action: 'workspace.deleted',
+        actor: actorOf(caller),
+        ip: caller.ip,
+        target: { type: 'workspace', id: workspaceId, label: null },
+      });
     },
 
     async listMembers(caller: Caller, workspaceId: string, limit: number, cursor?: string): Promise<PageOf<MemberDtoT>> {
@@ -165,11 +197,31 @@ export function createWorkspacesService(deps: { db: Db; clock: Clock; access: Wo
       const passwordHash = await hashPassword(body.password);
       const now = clock.now();
       return db.transaction().execute(async (tx) => {
-        if (await users.findUserByEmail(tx, email)) throw conflict('An account with this email already exists. Send them an invite instead.', 'email_taken');
+        if (await users.findUserByEmail(tx, email))
+          throw conflict('An account with this email already exists. Send them an invite instead.', 'email_taken');
         const userId = newId(now);
-        await users.insertUser(tx, { id: userId, name: body.name.trim(), email, password_hash: passwordHash, is_instance_admin: 0, analytics_consent: 0, created_at: now, updated_at: now });
+        await users.insertUser(tx, {
+          id: userId,
+          name: body.name.trim(),
+          email,
+          password_hash: passwordHash,
+          is_instance_admin: 0,
+          analytics_consent: 0,
+          created_at: now,
+          updated_at: now,
+        });
         await repo.insertMembership(tx, { workspace_id: workspaceId, user_id: userId, role: body.role, created_at: now });
-        await activity.record(workspaceId, { action: 'member.added', actor: actorOf(caller), ip: caller.ip, target: { type: 'user', id: userId, label: body.name.trim() }, details: { role: body.role } }, tx);
+        await activity.record(
+          workspaceId,
+          {
+            action: 'member.added',
+            actor: actorOf(caller),
+            ip: caller.ip,
+            target: { type: 'user', id: userId, label: body.name.trim() },
+            details: { role: body.role },
+          },
+          tx,
+        );
         return { userId, name: body.name.trim(), email, role: body.role, joinedAt: iso(now) };
       });
     },
@@ -178,24 +230,47 @@ export function createWorkspacesService(deps: { db: Db; clock: Clock; access: Wo
       const actorRole = await access.require(caller, workspaceId, 'members.manage');
       await db.transaction().execute(async (tx) => {
         const current = await requireMember(tx, workspaceId, userId);
-        if (!canManageRole(actorRole, current) || !canManageRole(actorRole, role)) throw forbidden('Only an owner can grant or change ownership.');
+        if (!canManageRole(actorRole, current) || !canManageRole(actorRole, role))
+          throw forbidden('Only an owner can grant or change ownership.');
         if (current === role) return;
         if (current === 'owner') await guardLastOwner(tx, workspaceId, current);
         await repo.setMemberRole(tx, workspaceId, userId, role);
-        await activity.record(workspaceId, { action: 'member.role_changed', actor: actorOf(caller), ip: caller.ip, target: { type: 'user', id: userId, label: null }, details: { from: current, to: role } }, tx);
+        await activity.record(
+          workspaceId,
+          {
+            action: 'member.role_changed',
+            actor: actorOf(caller),
+            ip: caller.ip,
+            target: { type: 'user', id: userId, label: null },
+            details: { from: current, to: role },
+          },
+          tx,
+        );
       });
     },
 
     /** Removes a member; anyone may also leave a workspace themselves. */
     async removeMember(caller: Caller, workspaceId: string, userId: string): Promise<void> {
       const self = userId === caller.userId;
-      const actorRole = self ? await access.require(caller, workspaceId, 'workspace.read') : await access.require(caller, workspaceId, 'members.manage');
+      const actorRole = self
+        ? await access.require(caller, workspaceId, 'workspace.read')
+        : await access.require(caller, workspaceId, 'members.manage');
       await db.transaction().execute(async (tx) => {
         const current = await requireMember(tx, workspaceId, userId);
         if (!self && !canManageRole(actorRole, current)) throw forbidden('Only an owner can remove an owner.');
         await guardLastOwner(tx, workspaceId, current);
         await repo.deleteMembership(tx, workspaceId, userId);
-        await activity.record(workspaceId, { action: 'member.removed', actor: actorOf(caller), ip: caller.ip, target: { type: 'user', id: userId, label: null }, details: { role: current, self } }, tx);
+        await activity.record(
+          workspaceId,
+          {
+            action: 'member.removed',
+            actor: actorOf(caller),
+            ip: caller.ip,
+            target: { type: 'user', id: userId, label: null },
+            details: { role: current, self },
+          },
+          tx,
+        );
       });
     },
 
@@ -203,12 +278,16 @@ export function createWorkspacesService(deps: { db: Db; clock: Clock; access: Wo
     async resetMemberPassword(caller: Caller, workspaceId: string, userId: string, newPassword: string): Promise<void> {
       const actorRole = await access.require(caller, workspaceId, 'members.manage');
       const targetRole = await requireMember(db, workspaceId, userId);
-      if (!canManageRole(actorRole, targetRole)) throw forbidden('Only an owner can reset an owner\'s password.');
+      if (!canManageRole(actorRole, targetRole)) throw forbidden("Only an owner can reset an owner's password.");
       const passwordHash = await hashPassword(newPassword);
       await db.transaction().execute(async (tx) => {
         await users.updateUser(tx, userId, { password_hash: passwordHash, updated_at: clock.now() });
         await users.deleteSessionsOfUser(tx, userId);
-        await activity.record(workspaceId, { action: 'member.password_reset', actor: actorOf(caller), ip: caller.ip, target: { type: 'user', id: userId, label: null } }, tx);
+        await activity.record(
+          workspaceId,
+          { action: 'member.password_reset', actor: actorOf(caller), ip: caller.ip, target: { type: 'user', id: userId, label: null } },
+          tx,
+        );
       });
     },
 
@@ -218,7 +297,15 @@ export function createWorkspacesService(deps: { db: Db; clock: Clock; access: Wo
       const page = rows.slice(0, limit);
       const now = clock.now();
       return {
-        items: page.map((r) => ({ id: r.id, email: r.email, role: r.role, status: inviteStatus(r, now), expiresAt: iso(r.expires_at), createdAt: iso(r.created_at), createdBy: r.created_by_name })),
+        items: page.map((r) => ({
+          id: r.id,
+          email: r.email,
+          role: r.role,
+          status: inviteStatus(r, now),
+          expiresAt: iso(r.expires_at),
+          createdAt: iso(r.created_at),
+          createdBy: r.created_by_name,
+        })),
         nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null,
       };
     },
@@ -244,10 +331,29 @@ export function createWorkspacesService(deps: { db: Db; clock: Clock; access: Wo
       };
       await db.transaction().execute(async (tx) => {
         await repo.insertInvite(tx, row);
-        await activity.record(workspaceId, { action: 'invite.created', actor: actorOf(caller), ip: caller.ip, target: { type: 'invite', id: row.id, label: row.email }, details: { role: row.role } }, tx);
+        await activity.record(
+          workspaceId,
+          {
+            action: 'invite.created',
+            actor: actorOf(caller),
+            ip: caller.ip,
+            target: { type: 'invite', id: row.id, label: row.email },
+            details: { role: row.role },
+          },
+          tx,
+        );
       });
       const url = new URL(`/invite/${token}`, deps.publicUrl).toString();
-      return { id: row.id, email: row.email, role: row.role, status: 'pending', expiresAt: iso(row.expires_at), createdAt: iso(now), createdBy: caller.name, url };
+      return {
+        id: row.id,
+        email: row.email,
+        role: row.role,
+        status: 'pending',
+        expiresAt: iso(row.expires_at),
+        createdAt: iso(now),
+        createdBy: caller.name,
+        url,
+      };
     },
 
     async revokeInvite(caller: Caller, workspaceId: string, inviteId: string): Promise<void> {
@@ -257,7 +363,16 @@ export function createWorkspacesService(deps: { db: Db; clock: Clock; access: Wo
       if (invite.accepted_at !== null) throw new AppError(409, 'conflict', 'This invite was already accepted.');
       await db.transaction().execute(async (tx) => {
         await repo.markInviteRevoked(tx, workspaceId, inviteId, clock.now());
-        await activity.record(workspaceId, { action: 'invite.revoked', actor: actorOf(caller), ip: caller.ip, target: { type: 'invite', id: inviteId, label: invite.email } }, tx);
+        await activity.record(
+          workspaceId,
+          {
+            action: 'invite.revoked',
+            actor: actorOf(caller),
+            ip: caller.ip,
+            target: { type: 'invite', id: inviteId, label: invite.email },
+          },
+          tx,
+        );
       });
     },
   };
