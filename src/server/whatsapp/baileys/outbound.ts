@@ -79,10 +79,10 @@ function quoteOf(message: OutboundMessage): OutboundQuote | null {
 
 /**
  * Baileys builds the quote from a whole `WAMessage`, of which it reads the
- * key and the content type. The original content is not needed for the
- * customer's app to find the quoted message by id; the text is what shows
- * while it does, so an empty one is acceptable. For a quote of our own
- * message Baileys names our account as its author itself.
+ * key and the content. We rebuild a minimal one from what we stored: the id
+ * ties the reply to the original, and the text is what the customer's app
+ * shows in the quote bubble (pass it when known; media quotes show as text).
+ * For a quote of our own message Baileys names our account as the author.
  */
 export function quotedMessage(chatJid: string, quote: OutboundQuote): WAMessage {
   return {
