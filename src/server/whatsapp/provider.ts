@@ -21,14 +21,7 @@ import type { ReceiptStatus } from './message-status.js';
  *   reconnect to until someone asks for a new QR.
  */
 export type ConnectionState =
-  | 'idle'
-  | 'connecting'
-  | 'waiting_for_scan'
-  | 'connected'
-  | 'reconnecting'
-  | 'logged_out'
-  | 'unlinked'
-  | 'failed';
+  'idle' | 'connecting' | 'waiting_for_scan' | 'connected' | 'reconnecting' | 'logged_out' | 'unlinked' | 'failed';
 
 /** Why a connection closed, in our words. See `baileys/disconnect.ts`. */
 export type DisconnectClass =
@@ -345,12 +338,7 @@ export interface WhatsAppProvider<Options> {
 // Errors
 // ---------------------------------------------------------------------------
 
-export type ProviderErrorCode =
-  | 'not_connected'
-  | 'invalid_message'
-  | 'send_failed'
-  | 'media_unavailable'
-  | 'pairing_failed';
+export type ProviderErrorCode = 'not_connected' | 'invalid_message' | 'send_failed' | 'media_unavailable' | 'pairing_failed';
 
 /** Failure of a session operation, with a stable code the send queue can show and retry on. */
 export class ProviderError extends Error {

@@ -9,8 +9,7 @@ import {
 } from './reconnect-policy.js';
 import type { DisconnectClass } from './provider.js';
 
-const delays = (decisions: ReconnectDecision[]) =>
-  decisions.map(d => (d.action === 'reconnect_after' ? d.delayMs : d.action));
+const delays = (decisions: ReconnectDecision[]) => decisions.map((d) => (d.action === 'reconnect_after' ? d.delayMs : d.action));
 
 function clock(start = 1_000_000) {
   let t = start;
@@ -22,7 +21,7 @@ describe('reconnect policy: backoff', () => {
     const policy = createReconnectPolicy({ random: () => 0.999999, now: clock().now });
     const out = Array.from({ length: 10 }, () => policy.disconnected({ class: 'transient' }));
     expect(delays(out)).toEqual([1000, 2000, 4000, 8000, 16000, 32000, 60000, 60000, 60000, 60000]);
-    expect(out.map(d => (d.action === 'reconnect_after' ? d.attempt : 0))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(out.map((d) => (d.action === 'reconnect_after' ? d.attempt : 0))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   });
 
   it('draws within [min, ceiling] using the injected random', () => {
@@ -92,7 +91,7 @@ describe('reconnect policy: per disconnect class', () => {
   it('retries a bad session a few times, then gives up without wiping keys', () => {
     const policy = createReconnectPolicy({ random: () => 0.999999, now: clock().now });
     const out = Array.from({ length: 4 }, () => policy.disconnected({ class: 'bad_session' }));
-    expect(out.slice(0, 3).every(d => d.action === 'reconnect_after')).toBe(true);
+    expect(out.slice(0, 3).every((d) => d.action === 'reconnect_after')).toBe(true);
     expect(out[3]).toEqual({ action: 'stop', state: 'failed', wipeKeys: false });
   });
 

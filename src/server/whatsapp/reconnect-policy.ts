@@ -71,9 +71,7 @@ export function onDisconnect(
   config: ReconnectConfig = DEFAULT_RECONNECT_CONFIG,
 ): { state: ReconnectState; decision: ReconnectDecision } {
   const wasStable = state.connectedAt !== null && env.now - state.connectedAt >= config.stableAfterMs;
-  let next: ReconnectState = wasStable
-    ? { ...initialReconnectState() }
-    : { ...state, connectedAt: null };
+  let next: ReconnectState = wasStable ? { ...initialReconnectState() } : { ...state, connectedAt: null };
 
   switch (info.class) {
     case 'stopped':
@@ -137,11 +135,13 @@ function clamp01(x: number): number {
  * Stateful convenience for one number's owner: remembers the state between
  * events. The number manager holds one per session.
  */
-export function createReconnectPolicy(options: {
-  random?: RandomSource;
-  now?: () => number;
-  config?: Partial<ReconnectConfig>;
-} = {}) {
+export function createReconnectPolicy(
+  options: {
+    random?: RandomSource;
+    now?: () => number;
+    config?: Partial<ReconnectConfig>;
+  } = {},
+) {
   const config = { ...DEFAULT_RECONNECT_CONFIG, ...options.config };
   const random = options.random ?? Math.random;
   const now = options.now ?? Date.now;

@@ -44,7 +44,7 @@ function fakeSocket() {
     async emit(events: Partial<BaileysEventMap>) {
       await handler?.(events);
       // Let the session's queue drain.
-      await new Promise(resolve => setTimeout(resolve, 0));
+      await new Promise((resolve) => setTimeout(resolve, 0));
     },
   };
 }
@@ -57,7 +57,7 @@ function setup() {
     auth,
     logger: pino({ level: 'silent' }),
     waWebSocketUrl: 'ws://127.0.0.1:9/ws',
-    makeSocket: config => {
+    makeSocket: (config) => {
       configs.push(config);
       return fake.socket;
     },
@@ -66,9 +66,9 @@ function setup() {
   const updates: ConnectionUpdate[] = [];
   const batches: Array<[InboundMessage[], MessageBatchInfo]> = [];
   const receipts: Receipt[] = [];
-  session.onConnection(u => void updates.push(u));
+  session.onConnection((u) => void updates.push(u));
   session.onMessages((batch, info) => void batches.push([batch, info]));
-  session.onReceipts(rs => void receipts.push(...rs));
+  session.onReceipts((rs) => void receipts.push(...rs));
   return { fake, configs, auth, session, updates, batches, receipts };
 }
 
@@ -93,10 +93,13 @@ describe('createBaileysSession (fake socket)', () => {
     await fake.emit({
       'connection.update': {
         connection: 'close',
-        lastDisconnect: { error: new Boom('Stream Errored (conflict)', { statusCode: DisconnectReason.connectionReplaced }), date: new Date() },
+        lastDisconnect: {
+          error: new Boom('Stream Errored (conflict)', { statusCode: DisconnectReason.connectionReplaced }),
+          date: new Date(),
+        },
       },
     });
-    expect(updates.map(u => u.state)).toEqual(['connecting', 'waiting_for_scan', 'connected', 'failed']);
+    expect(updates.map((u) => u.state)).toEqual(['connecting', 'waiting_for_scan', 'connected', 'failed']);
     expect(updates[1]?.qr).toBe('2@abc');
     expect(updates[2]?.self).toEqual({ phone: '15550001111', lid: '999', name: 'Shop' });
     expect(updates[3]?.reason?.class).toBe('replaced');
@@ -143,10 +146,21 @@ describe('createBaileysSession (fake socket)', () => {
     const { session, fake, receipts } = setup();
     await session.start();
     await fake.emit({
-      'messages.update': [{ key: { remoteJid: PN_JID, id: 'SENT1', fromMe: true }, update: { status: proto.WebMessageInfo.Status.READ, messageTimestamp: 1_700_000_600 } }],
+      'messages.update': [
+        {
+          key: { remoteJid: PN_JID, id: 'SENT1', fromMe: true },
+          update: { status: proto.WebMessageInfo.Status.READ, messageTimestamp: 1_700_000_600 },
+        },
+      ],
     });
     expect(receipts).toEqual([
-      { providerMessageId: 'SENT1', chat: { id: PHONE, phone: PHONE, lid: null }, fromMe: true, status: 'read', at: new Date(1_700_000_600_000) },
+      {
+        providerMessageId: 'SENT1',
+        chat: { id: PHONE, phone: PHONE, lid: null },
+        fromMe: true,
+        status: 'read',
+        at: new Date(1_700_000_600_000),
+      },
     ]);
   });
 

@@ -130,7 +130,7 @@ export function createBaileysSession(options: BaileysSessionOptions): ProviderSe
   // Events are handled one batch at a time, in arrival order.
   let queue: Promise<void> = Promise.resolve();
   const enqueue = (task: () => Promise<void>) => {
-    queue = queue.then(task).catch(error => log.error({ err: error }, 'whatsapp event handling failed'));
+    queue = queue.then(task).catch((error) => log.error({ err: error }, 'whatsapp event handling failed'));
     return queue;
   };
 
@@ -146,7 +146,7 @@ export function createBaileysSession(options: BaileysSessionOptions): ProviderSe
   const lookupPhoneForLid = (lid: string) => phoneByLid.get(lid);
 
   const learn = async (pairs: LidMapping[]) => {
-    const fresh = pairs.filter(p => phoneByLid.get(p.lid) !== p.phone);
+    const fresh = pairs.filter((p) => phoneByLid.get(p.lid) !== p.phone);
     for (const p of fresh) phoneByLid.set(p.lid, p.phone);
     if (fresh.length) await lidMappings.emit(fresh);
   };
@@ -156,7 +156,7 @@ export function createBaileysSession(options: BaileysSessionOptions): ProviderSe
     const unknown = [...new Set(jids.map(lidFromJid).filter((l): l is string => !!l && !phoneByLid.has(l)))];
     if (!unknown.length || !sock) return;
     try {
-      const found = await sock.signalRepository.lidMapping.getPNsForLIDs(unknown.map(l => `${l}@lid`));
+      const found = await sock.signalRepository.lidMapping.getPNsForLIDs(unknown.map((l) => `${l}@lid`));
       const pairs = (found ?? []).map(lidMappingFrom).filter((p): p is LidMapping => p !== null);
       await learn(pairs);
     } catch (error) {
@@ -165,12 +165,12 @@ export function createBaileysSession(options: BaileysSessionOptions): ProviderSe
   };
 
   const keyJidsNeedingLookup = (msgs: ReadonlyArray<{ key: WAMessage['key'] }>) =>
-    msgs.filter(m => !phoneFromJid(m.key.remoteJidAlt)).map(m => m.key.remoteJid);
+    msgs.filter((m) => !phoneFromJid(m.key.remoteJidAlt)).map((m) => m.key.remoteJid);
 
   const emitMessages = async (batch: WAMessage[], info: MessageBatchInfo) => {
     await prefetchLids(keyJidsNeedingLookup(batch));
     const { messages: translated, ignored } = translateMessages(batch, { lookupPhoneForLid, self: self(), now });
-    if (ignored.length) log.debug({ ignored: ignored.length, reasons: [...new Set(ignored.map(i => i.reason))] }, 'messages ignored');
+    if (ignored.length) log.debug({ ignored: ignored.length, reasons: [...new Set(ignored.map((i) => i.reason))] }, 'messages ignored');
     if (translated.length) await messages.emit(translated, info);
   };
 
@@ -228,7 +228,7 @@ export function createBaileysSession(options: BaileysSessionOptions): ProviderSe
 
     const statusUpdates = events['messages.update'];
     if (statusUpdates) {
-      await prefetchLids(statusUpdates.filter(u => u.update.status != null).map(u => u.key.remoteJid));
+      await prefetchLids(statusUpdates.filter((u) => u.update.status != null).map((u) => u.key.remoteJid));
       const rs = receiptsFromMessageUpdates(statusUpdates, { lookupPhoneForLid, self: self(), now });
       if (rs.length) await receipts.emit(rs);
     }
@@ -243,7 +243,7 @@ export function createBaileysSession(options: BaileysSessionOptions): ProviderSe
       if (!list) continue;
       await learn(
         list
-          .map(c => (c.lid && c.phoneNumber ? lidMappingFrom({ lid: c.lid, pn: c.phoneNumber }) : null))
+          .map((c) => (c.lid && c.phoneNumber ? lidMappingFrom({ lid: c.lid, pn: c.phoneNumber }) : null))
           .filter((p): p is LidMapping => p !== null),
       );
       const cs = contactUpdatesFrom(list, { lookupPhoneForLid });
@@ -287,7 +287,7 @@ export function createBaileysSession(options: BaileysSessionOptions): ProviderSe
     await setState({ state: wasStarted && state === 'reconnecting' ? 'reconnecting' : 'connecting' });
     const created = makeSocket(config);
     sock = created;
-    created.ev.process(events => {
+    created.ev.process((events) => {
       // Baileys does not await this handler; the queue keeps order and catches.
       void enqueue(() => handle(events));
     });
@@ -381,7 +381,7 @@ export function createBaileysSession(options: BaileysSessionOptions): ProviderSe
           msg,
           'buffer',
           {},
-          current ? { reuploadRequest: m => current.updateMediaMessage(m), logger: log } : undefined,
+          current ? { reuploadRequest: (m) => current.updateMediaMessage(m), logger: log } : undefined,
         );
       } catch (error) {
         throw new ProviderError('media_unavailable', error instanceof Error ? error.message : 'download failed', {
@@ -393,9 +393,7 @@ export function createBaileysSession(options: BaileysSessionOptions): ProviderSe
     async markRead(refs) {
       if (!refs.length) return;
       const current = requireSocket();
-      await current.readMessages(
-        refs.map(r => ({ remoteJid: jidForCustomer(r.chat), id: r.providerMessageId, fromMe: false })),
-      );
+      await current.readMessages(refs.map((r) => ({ remoteJid: jidForCustomer(r.chat), id: r.providerMessageId, fromMe: false })));
     },
 
     async sendPresence(to: CustomerRef | string, presence: PresenceKind) {
@@ -404,18 +402,18 @@ export function createBaileysSession(options: BaileysSessionOptions): ProviderSe
       await current.sendPresenceUpdate(PRESENCE[presence], jid);
     },
 
-    onConnection: listener => connection.add(listener),
-    onMessages: listener => messages.add(listener),
-    onReceipts: listener => receipts.add(listener),
-    onContacts: listener => contacts.add(listener),
-    onLidMappings: listener => lidMappings.add(listener),
-    onCredsChanged: listener => credsChanged.add(() => listener()),
+    onConnection: (listener) => connection.add(listener),
+    onMessages: (listener) => messages.add(listener),
+    onReceipts: (listener) => receipts.add(listener),
+    onContacts: (listener) => contacts.add(listener),
+    onLidMappings: (listener) => lidMappings.add(listener),
+    onCredsChanged: (listener) => credsChanged.add(() => listener()),
   };
 
   function waitForReady(timeoutMs: number): Promise<void> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
-        readyWaiters = readyWaiters.filter(w => w !== done);
+        readyWaiters = readyWaiters.filter((w) => w !== done);
         reject(new ProviderError('pairing_failed', 'WhatsApp did not get ready for pairing in time'));
       }, timeoutMs);
       const done = () => {

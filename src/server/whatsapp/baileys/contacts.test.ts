@@ -22,9 +22,7 @@ describe('contactUpdatesFrom', () => {
   });
 
   it('drops groups, newsletters and status', () => {
-    expect(
-      contactUpdatesFrom([{ id: '120363@g.us', name: 'Team' }, { id: '1203@newsletter' }, { id: 'status@broadcast' }]),
-    ).toEqual([]);
+    expect(contactUpdatesFrom([{ id: '120363@g.us', name: 'Team' }, { id: '1203@newsletter' }, { id: 'status@broadcast' }])).toEqual([]);
   });
 });
 

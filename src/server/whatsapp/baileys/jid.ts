@@ -22,10 +22,7 @@ import {
 } from 'baileys';
 import type { CustomerRef, IgnoreReason } from '../provider.js';
 
-export type JidClass =
-  | { type: 'phone'; phone: string }
-  | { type: 'lid'; lid: string }
-  | { type: 'ignored'; reason: IgnoreReason };
+export type JidClass = { type: 'phone'; phone: string } | { type: 'lid'; lid: string } | { type: 'ignored'; reason: IgnoreReason };
 
 // E.164 allows at most 15 digits and never starts with 0; very short numbers are
 // WhatsApp service accounts (e.g. `0@c.us`), not customers.

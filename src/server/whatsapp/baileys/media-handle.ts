@@ -20,7 +20,11 @@ type MediaNode =
 
 export function encodeMediaHandle(key: WAMessageKey, type: MediaContentType, media: MediaNode): MediaHandle {
   // Thumbnail and context (which may hold a whole quoted message) are not needed to download.
-  const { jpegThumbnail: _thumb, contextInfo: _ctx, ...node } = media as MediaNode & {
+  const {
+    jpegThumbnail: _thumb,
+    contextInfo: _ctx,
+    ...node
+  } = media as MediaNode & {
     jpegThumbnail?: unknown;
     contextInfo?: unknown;
   };

@@ -8,7 +8,11 @@ const PHONE = '4915112345678';
 const PN_JID = `${PHONE}@s.whatsapp.net`;
 const T = 1_700_000_100;
 
-const update = (status: number, extra: Partial<WAMessageUpdate['update']> = {}, key: Partial<WAMessageUpdate['key']> = {}): WAMessageUpdate => ({
+const update = (
+  status: number,
+  extra: Partial<WAMessageUpdate['update']> = {},
+  key: Partial<WAMessageUpdate['key']> = {},
+): WAMessageUpdate => ({
   key: { remoteJid: PN_JID, id: 'OUT1', fromMe: true, ...key },
   update: { status, messageTimestamp: T, ...extra },
 });
@@ -42,9 +46,12 @@ describe('receiptsFromMessageUpdates', () => {
   });
 
   it('maps a failed send with the reason WhatsApp gave', () => {
-    const [r] = receiptsFromMessageUpdates([update(S.ERROR, { messageTimestamp: null, messageStubParameters: ['463', 'Your account has been restricted'] })], {
-      now: () => 5000,
-    });
+    const [r] = receiptsFromMessageUpdates(
+      [update(S.ERROR, { messageTimestamp: null, messageStubParameters: ['463', 'Your account has been restricted'] })],
+      {
+        now: () => 5000,
+      },
+    );
     expect(r?.status).toBe('failed');
     expect(r?.error).toBe('account restricted by WhatsApp (cannot start new chats for now) [463]');
     expect(r?.at).toEqual(new Date(5000));
@@ -65,13 +72,13 @@ describe('receiptsFromMessageUpdates', () => {
 
   it('resolves a LID-addressed receipt to the phone through the mapping', () => {
     const [r] = receiptsFromMessageUpdates([update(S.READ, {}, { remoteJid: '777@lid' })], {
-      lookupPhoneForLid: lid => (lid === '777' ? PHONE : null),
+      lookupPhoneForLid: (lid) => (lid === '777' ? PHONE : null),
     });
     expect(r?.chat).toEqual({ id: PHONE, phone: PHONE, lid: '777' });
   });
 
   it('feeds a monotonic status: duplicated and out-of-order receipts never move it back', () => {
-    const stream = [S.SERVER_ACK, S.READ, S.DELIVERY_ACK, S.READ, S.ERROR, S.SERVER_ACK].map(s => update(s));
+    const stream = [S.SERVER_ACK, S.READ, S.DELIVERY_ACK, S.READ, S.ERROR, S.SERVER_ACK].map((s) => update(s));
     let status: MessageStatus = 'pending';
     const applied: string[] = [];
     for (const r of receiptsFromMessageUpdates(stream)) {

@@ -44,7 +44,7 @@ const ERROR_TEXT: Record<string, string> = {
 
 /** Human-readable reason of a failed send from Baileys' stub parameters (`[code, text?]`). */
 export function describeSendError(params: unknown): string {
-  const list = Array.isArray(params) ? params.map(p => String(p)) : [];
+  const list = Array.isArray(params) ? params.map((p) => String(p)) : [];
   const [code, text] = list;
   if (!code) return 'rejected by WhatsApp';
   const known = ERROR_TEXT[code];
@@ -79,10 +79,7 @@ export function receiptsFromMessageUpdates(updates: readonly WAMessageUpdate[], 
 }
 
 /** `message-receipt.update` → receipts, taking the furthest step each user receipt reports. */
-export function receiptsFromUserReceipts(
-  updates: readonly MessageUserReceiptUpdate[],
-  ctx: ReceiptContext = {},
-): Receipt[] {
+export function receiptsFromUserReceipts(updates: readonly MessageUserReceiptUpdate[], ctx: ReceiptContext = {}): Receipt[] {
   const out: Receipt[] = [];
   for (const { key, receipt } of updates) {
     if (!key.id) continue;

@@ -13,11 +13,7 @@ const SELF = { phone: '15550001111', lid: '999000111222' };
 const T = 1_700_000_000;
 
 /** A received message as Baileys hands it over: a real protobuf object plus the plain key extras. */
-function received(
-  message: proto.IMessage | null,
-  key: Partial<WAMessageKey> = {},
-  extra: Partial<proto.IWebMessageInfo> = {},
-): WAMessage {
+function received(message: proto.IMessage | null, key: Partial<WAMessageKey> = {}, extra: Partial<proto.IWebMessageInfo> = {}): WAMessage {
   const { remoteJidAlt, participantAlt, addressingMode, ...protoKey } = key;
   const info = proto.WebMessageInfo.fromObject({
     key: { remoteJid: PN_JID, fromMe: false, id: '3EB0AAAA', ...protoKey },
@@ -179,9 +175,7 @@ describe('translateMessage: media', () => {
   });
 
   it('maps a document with its file name', () => {
-    const m = ok(
-      received({ documentMessage: { ...media, mimetype: 'application/pdf', fileName: 'invoice.pdf', fileLength: 1000 } }),
-    );
+    const m = ok(received({ documentMessage: { ...media, mimetype: 'application/pdf', fileName: 'invoice.pdf', fileLength: 1000 } }));
     expect(m.kind).toBe('document');
     expect(m.media).toMatchObject({ fileName: 'invoice.pdf', mimetype: 'application/pdf', fileLength: 1000 });
     expect(m.text).toBeNull();
@@ -213,9 +207,7 @@ describe('translateMessage: media', () => {
 
 describe('translateMessage: location and contacts', () => {
   it('maps a location pin', () => {
-    const m = ok(
-      received({ locationMessage: { degreesLatitude: 40.4168, degreesLongitude: -3.7038, name: 'Sol', address: 'Madrid' } }),
-    );
+    const m = ok(received({ locationMessage: { degreesLatitude: 40.4168, degreesLongitude: -3.7038, name: 'Sol', address: 'Madrid' } }));
     expect(m.kind).toBe('location');
     expect(m.location).toEqual({ lat: 40.4168, lng: -3.7038, name: 'Sol', address: 'Madrid', live: false });
   });
@@ -247,7 +239,7 @@ describe('translateMessage: location and contacts', () => {
       }),
     );
     expect(m.kind).toBe('contact');
-    expect(m.contacts.map(c => c.displayName)).toEqual(['Bob', 'Eve']);
+    expect(m.contacts.map((c) => c.displayName)).toEqual(['Bob', 'Eve']);
   });
 });
 
@@ -385,10 +377,14 @@ describe('translateMessage: what is not a customer message', () => {
   });
 
   it('ignores an undecryptable placeholder, whose real content may follow with the same id', () => {
-    const stub = received(null, {}, {
-      messageStubType: proto.WebMessageInfo.StubType.CIPHERTEXT,
-      messageStubParameters: ['Message absent from node'],
-    });
+    const stub = received(
+      null,
+      {},
+      {
+        messageStubType: proto.WebMessageInfo.StubType.CIPHERTEXT,
+        messageStubParameters: ['Message absent from node'],
+      },
+    );
     expect(ignoredReason(stub)).toBe('undecryptable');
   });
 
@@ -424,7 +420,7 @@ describe('translateMessage: customers by phone or LID', () => {
 
   it('asks the LID mapping when there is no alt', () => {
     const m = ok(received({ conversation: 'hi' }, { remoteJid: LID_JID }), {
-      lookupPhoneForLid: lid => (lid === LID ? PN_JID : null),
+      lookupPhoneForLid: (lid) => (lid === LID ? PN_JID : null),
     });
     expect(m.chat).toEqual({ id: PHONE, phone: PHONE, lid: LID });
   });
@@ -454,7 +450,7 @@ describe('translateMessage: customers by phone or LID', () => {
       ok(received({ conversation: 'a' }, { id: 'A', remoteJid: PN_JID })),
       ok(received({ conversation: 'b' }, { id: 'B', remoteJid: LID_JID, remoteJidAlt: PN_JID })),
       ok(received({ conversation: 'c' }, { id: 'C', remoteJid: LID_JID }), { lookupPhoneForLid }),
-    ].map(m => m.chat.id);
+    ].map((m) => m.chat.id);
     expect(new Set(ids)).toEqual(new Set([PHONE]));
   });
 });
@@ -468,7 +464,7 @@ describe('translateMessages', () => {
       ],
       { self: SELF },
     );
-    expect(out.messages.map(m => m.providerMessageId)).toEqual(['M1']);
+    expect(out.messages.map((m) => m.providerMessageId)).toEqual(['M1']);
     expect(out.ignored).toEqual([{ providerMessageId: 'M2', reason: 'group' }]);
   });
 
