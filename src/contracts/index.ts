@@ -3,3 +3,4 @@ export * from './common.js';
 export * from './auth.js';
 export * from './workspaces.js';
 export * from './activity.js';
+export * from './events.js';

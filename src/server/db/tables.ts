@@ -94,6 +94,129 @@ export interface RateLimitsTable {
   reset_at: number;
 }
 
+export interface NumbersTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  provider: string;
+  phone: string | null;
+  state: string;
+  state_reason: string | null;
+  state_since: number;
+  linked_at: number | null;
+  min_delay_ms: number;
+  max_delay_ms: number;
+  daily_cap: number;
+  warmup: number;
+  created_at: number;
+  updated_at: number;
+  deleted_at: number | null;
+}
+
+export interface WaAuthKeysTable {
+  number_id: string;
+  category: string;
+  key_id: string;
+  /** AES-256-GCM sealed value (see lib/secrets.ts). */
+  value: Buffer;
+  updated_at: number;
+}
+
+export interface NumberLeasesTable {
+  number_id: string;
+  holder: string;
+  expires_at: number;
+}
+
+export interface ContactsTable {
+  id: string;
+  workspace_id: string;
+  phone: string;
+  lid: string | null;
+  name: string | null;
+  push_name: string | null;
+  saved_name: string | null;
+  notes: string | null;
+  custom_fields: string;
+  opted_out: number;
+  opted_out_at: number | null;
+  first_seen_at: number | null;
+  last_seen_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export type ConversationStatus = 'open' | 'pending' | 'resolved';
+
+export interface ConversationsTable {
+  id: string;
+  workspace_id: string;
+  number_id: string;
+  contact_id: string;
+  status: ConversationStatus;
+  assignee_user_id: string | null;
+  unread_count: number;
+  last_message_at: number | null;
+  last_message_preview: string | null;
+  last_message_direction: 'in' | 'out' | null;
+  waiting_since: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface MediaTable {
+  id: string;
+  workspace_id: string;
+  sha256: string | null;
+  mimetype: string | null;
+  file_name: string | null;
+  size: number | null;
+  handle: Buffer | null;
+  state: 'pending' | 'stored' | 'failed';
+  error: string | null;
+  created_at: number;
+}
+
+/**
+ * Message status: inbound messages are `received`; outbound go
+ * queued → sending → sent (server ack) → delivered → read/played, or failed.
+ */
+export type MessageStatusColumn = 'received' | 'queued' | 'sending' | 'sent' | 'delivered' | 'read' | 'played' | 'failed';
+
+export interface MessagesTable {
+  id: string;
+  workspace_id: string;
+  conversation_id: string;
+  number_id: string;
+  provider_message_id: string | null;
+  direction: 'in' | 'out';
+  sender_user_id: string | null;
+  kind: string;
+  text: string | null;
+  media_id: string | null;
+  quoted_provider_id: string | null;
+  quoted_text: string | null;
+  payload: string;
+  status: MessageStatusColumn;
+  error: string | null;
+  edited_at: number | null;
+  revoked_at: number | null;
+  sent_at: number;
+  created_at: number;
+  attempts: number;
+  next_attempt_at: number | null;
+  claimed_by: string | null;
+  claim_expires_at: number | null;
+}
+
+export interface MessageReactionsTable {
+  message_id: string;
+  workspace_id: string;
+  actor: 'customer' | 'us';
+  emoji: string;
+  at: number;
+}
+
 export interface Database {
   users: UsersTable;
   consent_events: ConsentEventsTable;
@@ -104,4 +227,12 @@ export interface Database {
   activity_log: ActivityLogTable;
   instance_settings: InstanceSettingsTable;
   rate_limits: RateLimitsTable;
+  numbers: NumbersTable;
+  wa_auth_keys: WaAuthKeysTable;
+  number_leases: NumberLeasesTable;
+  contacts: ContactsTable;
+  conversations: ConversationsTable;
+  media: MediaTable;
+  messages: MessagesTable;
+  message_reactions: MessageReactionsTable;
 }

@@ -1,0 +1,28 @@
+/**
+ * Domain events, published after the change they describe has committed. They
+ * feed the live dashboard (WebSocket), and later webhooks and SLA. Payloads carry
+ * ids and small summaries; clients refetch details they need.
+ */
+export interface DomainEventMap {
+  'number.status': {
+    numberId: string;
+    state: string;
+    reason: string | null;
+    since: string;
+    qr?: string | null;
+    pairingCode?: string | null;
+  };
+  'number.updated': { numberId: string };
+  'number.deleted': { numberId: string };
+  'message.created': { conversationId: string; messageId: string; direction: 'in' | 'out' };
+  'message.updated': { conversationId: string; messageId: string };
+  'message.status': { conversationId: string; messageId: string; status: string; error: string | null };
+  'conversation.updated': { conversationId: string };
+  'contact.updated': { contactId: string };
+}
+
+export type DomainEventType = keyof DomainEventMap;
+
+export type DomainEvent = {
+  [K in DomainEventType]: { type: K; workspaceId: string; at: string; payload: DomainEventMap[K] };
+}[DomainEventType];
