@@ -38,7 +38,7 @@ export const cookies: LegalDocument = {
               term: 'Purpose',
               text: 'helps improve WaSphere. It is first-party and read only by your own WaSphere server; the analytics it enables stay on that server.',
             },
-            { term: 'Withdrawing', text: 'you can turn analytics off in Settings at any time; the cookie is then no longer set.' },
+            { term: 'Withdrawing', text: 'you can take back your consent at any time — sign out and ask your WaSphere administrator; the cookie is then no longer set.' },
           ],
         },
       ],

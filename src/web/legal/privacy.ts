@@ -86,7 +86,7 @@ export const privacy: LegalDocument = {
             { term: 'Deletion', text: 'you can ask for your account and the messages stored with it to be deleted.' },
             {
               term: 'Withdrawing consent',
-              text: 'you can turn analytics off in Settings at any time; you can also sign out and ask support to remove analytics cookies.',
+              text: 'you can take back your analytics consent at any time: sign out and ask support (your WaSphere administrator) to remove the analytics cookies.',
             },
             { term: 'Complaints', text: 'where it applies, you can complain to your local data protection authority.' },
           ],
@@ -102,7 +102,7 @@ export const privacy: LegalDocument = {
             { term: 'Account data', text: 'for as long as your account is active.' },
             {
               term: 'Activity logs',
-              text: 'for the period set in your workspace’s log retention setting — 30 days unless it was changed.',
+              text: 'for the period set in your workspace’s log retention setting, which is 30 days by default.',
             },
             {
               term: 'WhatsApp session data',

@@ -10,13 +10,8 @@ import { safeNext, useLogin, useMe } from './api';
 
 function loginErrorText(err: unknown): string | null {
   if (!err) return null;
-  if (err instanceof ApiError) {
-    if (err.code === 'rate_limited' && err.retryAfterSeconds) {
-      const mins = Math.ceil(err.retryAfterSeconds / 60);
-      return `${err.message} Try again in ${err.retryAfterSeconds < 90 ? `${err.retryAfterSeconds} seconds` : `${mins} minutes`}.`;
-    }
-    return err.message;
-  }
+  // The server's message already says how long to wait when sign-in is rate limited.
+  if (err instanceof ApiError) return err.message;
   return 'Something went wrong. Please try again.';
 }
 

@@ -85,8 +85,7 @@ export function useLogout(everywhere = false) {
 export function useUpdateMe() {
   const qc = useQueryClient();
   return useMutation({
-    // analyticsConsent: withdrawing consent in Settings (privacy policy) — see Profile tab.
-    mutationFn: (body: UpdateMeBodyT | { analyticsConsent: boolean }) => api<MeDtoT>('/me', { method: 'PATCH', body }),
+    mutationFn: (body: UpdateMeBodyT) => api<MeDtoT>('/me', { method: 'PATCH', body }),
     onSuccess: (me) => qc.setQueryData(meKey, me),
   });
 }

@@ -21,7 +21,7 @@ export function PasswordTab() {
   return (
     <SettingsSection
       title="Change password"
-      description="Other sessions stay signed in. To end them too, use “Sign out everywhere” in the account menu."
+      description="Changing your password signs you out on your other devices; this one stays signed in."
     >
       <form
         onSubmit={form.onSubmit((v) =>

@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { Button, Group, Stack, Switch, Text, TextInput } from '@mantine/core';
+import { Badge, Button, Group, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import type { MeDtoT } from '../../../contracts/auth';
 import { ApiError } from '../../api/client';
@@ -10,7 +10,6 @@ import { SettingsSection } from './SettingsSection';
 
 export function ProfileTab({ me }: { me: MeDtoT }) {
   const update = useUpdateMe();
-  const consent = useUpdateMe();
   const form = useForm({
     mode: 'controlled',
     initialValues: { name: me.user.name, email: me.user.email },
@@ -55,28 +54,19 @@ export function ProfileTab({ me }: { me: MeDtoT }) {
         </form>
       </SettingsSection>
 
-      <SettingsSection title="Privacy" description="Optional analytics help improve WaSphere. They stay on this server.">
-        <Switch
-          label="Allow optional analytics cookies"
-          description={
-            me.user.analyticsConsent
-              ? 'On. Turn it off to withdraw your consent; no analytics cookie is set after that.'
-              : 'Off. No analytics cookie is set and no usage events are stored for you.'
-          }
-          checked={me.user.analyticsConsent}
-          disabled={consent.isPending}
-          onChange={(e) =>
-            consent.mutate(
-              { analyticsConsent: e.currentTarget.checked },
-              {
-                onSuccess: (m) => notifySuccess(m.user.analyticsConsent ? 'Analytics allowed.' : 'Analytics consent withdrawn.'),
-                onError: (err) => notifyError(err, 'Could not change your analytics choice'),
-              },
-            )
-          }
-        />
-        <Text size="xs" c="dimmed" mt="md">
-          Read more in the Privacy Policy and the Cookie Policy (links at the bottom of the navigation).
+      <SettingsSection title="Privacy" description="Optional analytics help improve WaSphere. What they collect stays on this server.">
+        <Group gap="sm" align="center" mb="xs">
+          <Text size="sm" fw={500}>
+            Optional analytics cookies
+          </Text>
+          <Badge variant="light" color={me.user.analyticsConsent ? 'brand' : 'gray'} radius="sm">
+            {me.user.analyticsConsent ? 'Allowed' : 'Off'}
+          </Badge>
+        </Group>
+        <Text size="sm" c="dimmed">
+          {me.user.analyticsConsent
+            ? 'You allowed them when you signed up. To withdraw your consent, ask your WaSphere administrator; the analytics cookie is then no longer set.'
+            : 'You did not opt in, so no analytics cookie is set and no usage events are stored for you.'}
         </Text>
       </SettingsSection>
     </Stack>

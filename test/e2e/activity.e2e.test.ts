@@ -1,0 +1,84 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startTestServer } from '../support/server';
+import { assertWebBuilt, launchBrowser, newContext, visible } from './browser';
+import { nav, OWNER, signIn, signOut, signUpFirstUser } from './flows';
+
+let browser: Browser;
+let server: { url: string; close(): Promise<void> };
+let context: BrowserContext;
+let page: Page;
+
+beforeAll(async () => {
+  assertWebBuilt();
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+beforeEach(async () => {
+  server = await startTestServer();
+  ({ context, page } = await newContext(browser, server.url));
+});
+afterEach(async () => {
+  await context?.close();
+  await server?.close();
+});
+
+async function chooseOption(p: Page, label: string, option: string): Promise<void> {
+  await p.locator('input').and(p.getByLabel(label, { exact: true })).click();
+  await p.getByRole('option', { name: option, exact: true }).click();
+}
+
+describe('activity log', () => {
+  it('lists the sign-in and can be filtered by action', async () => {
+    const wsId = await signUpFirstUser(page);
+    await signOut(page);
+    await signIn(page, OWNER.email, OWNER.password);
+    await page.waitForURL(`${server.url}/w/${wsId}`);
+
+    await nav(page).getByRole('link', { name: 'Activity' }).click();
+    await page.waitForURL(`${server.url}/w/${wsId}/activity`);
+    const rows = page.getByTestId('activity-table').locator('tbody tr');
+    await visible(rows.filter({ hasText: 'Signed in' }).filter({ hasText: OWNER.name }));
+    await visible(rows.filter({ hasText: 'Signed up' }));
+
+    await chooseOption(page, 'Action', 'Signed in');
+    await visible(page.getByRole('button', { name: 'Clear filters' }));
+    // Every remaining row is a sign-in.
+    await rows.filter({ hasText: 'Signed up' }).waitFor({ state: 'detached' });
+    const labels = await rows.locator('td:nth-child(3)').allInnerTexts();
+    expect(labels.length).toBeGreaterThan(0);
+    expect(new Set(labels.map((l) => l.trim()))).toEqual(new Set(['Signed in']));
+
+    // The export carries the same filter.
+    const href = await page.getByRole('link', { name: 'Export CSV' }).getAttribute('href');
+    expect(href).toContain(`/api/v1/workspaces/${wsId}/activity?`);
+    expect(href).toContain('action=auth.login');
+    expect(href).toContain('format=csv');
+
+    await chooseOption(page, 'Action', 'Failed sign-in');
+    await visible(page.getByText('Nothing matches these filters'));
+
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await visible(rows.filter({ hasText: 'Signed up' }));
+  });
+
+  it('records a failed sign-in and filters by person', async () => {
+    const wsId = await signUpFirstUser(page);
+    await signOut(page);
+    await signIn(page, OWNER.email, 'wrong password entirely');
+    await visible(page.getByRole('alert'));
+    await signIn(page, OWNER.email, OWNER.password);
+    await page.waitForURL(`${server.url}/w/${wsId}`);
+
+    await page.goto(`/w/${wsId}/activity`);
+    const rows = page.getByTestId('activity-table').locator('tbody tr');
+    await visible(rows.filter({ hasText: 'Failed sign-in' }));
+
+    await chooseOption(page, 'Person', OWNER.name);
+    await visible(rows.filter({ hasText: 'Signed in' }));
+    const who = await rows.locator('td:nth-child(2)').allInnerTexts();
+    expect(new Set(who.map((w) => w.trim()))).toEqual(new Set([OWNER.name]));
+  });
+});
