@@ -21,6 +21,9 @@ export const ERROR_CODES = [
   'unsupported_media_type',
   'method_not_allowed',
   'internal_error',
+  'number_already_linked',
+  'number_busy',
+  'pairing_failed',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -4,3 +4,4 @@ export * from './auth.js';
 export * from './workspaces.js';
 export * from './activity.js';
 export * from './events.js';
+export * from './numbers.js';
