@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,23 +31,27 @@ export async function openTestDatabase(dialect: Dialect = testDialect()): Promis
   let dropSchema = async () => undefined as void;
   if (dialect === 'postgres') {
     const base = process.env.WASPHERE_TEST_DATABASE_URL || DEFAULT_TEST_DATABASE_URL;
-    const schema = `t_${newId()}`;
-    const admin = new pg.Client({ connectionString: base });
-    await admin.connect();
-    await admin.query(`CREATE SCHEMA "${schema}"`);
-    await admin.end();
+    // Each test database is a schema owned by a role of its own that can see no other
+    // schema: Kysely's migrator looks for its bookkeeping tables in every schema the
+    // connection may use, so schemas of tests running in parallel must stay invisible.
+    const name = `t_${newId()}`;
+    const password = randomBytes(12).toString('hex');
+    await withAdmin(base, [`CREATE ROLE "${name}" LOGIN PASSWORD '${password}'`, `CREATE SCHEMA "${name}" AUTHORIZATION "${name}"`]);
     const url = new URL(base);
-    url.searchParams.set('options', `-c search_path=${schema}`);
+    url.username = name;
+    url.password = password;
+    url.searchParams.set('options', `-c search_path=${name}`);
     databaseUrl = url.toString();
-    dropSchema = async () => {
-      const c = new pg.Client({ connectionString: base });
-      await c.connect();
-      await c.query(`DROP SCHEMA "${schema}" CASCADE`);
-      await c.end();
-    };
+    dropSchema = () => withAdmin(base, [`DROP SCHEMA IF EXISTS "${name}" CASCADE`, `DROP ROLE IF EXISTS "${name}"`]);
   }
   const handle = openDatabase({ databaseUrl, dataDir, poolSize: 4 });
-  await migrateToLatest(handle.db);
+  try {
+    await migrateToLatest(handle.db);
+  } catch (error) {
+    await handle.close();
+    await dropSchema();
+    throw error;
+  }
   return {
     ...handle,
     dataDir,
@@ -57,4 +62,14 @@ export async function openTestDatabase(dialect: Dialect = testDialect()): Promis
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+async function withAdmin(connectionString: string, statements: string[]): Promise<void> {
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  try {
+    for (const statement of statements) await client.query(statement);
+  } finally {
+    await client.end();
+  }
 }
