@@ -23,6 +23,9 @@ export function isCrossSiteRequest(request: FastifyRequest, publicOrigin: string
 }
 
 export function registerCrossSiteGuard(app: FastifyInstance, publicOrigin: string): void {
+  // The API speaks JSON. text/plain is what a cross-site form may send without a
+  // preflight, and Fastify would parse it by default: refuse it with 415 instead.
+  app.removeContentTypeParser('text/plain');
   app.addHook('onRequest', async (request) => {
     if (isCrossSiteRequest(request, publicOrigin)) {
       throw new AppError(403, 'cross_site_request', 'Cross-site requests are refused. Use the WaSphere dashboard or an API client.');
