@@ -16,6 +16,7 @@ export interface Schema {
   minimum?: number;
   minLength?: number;
   minItems?: number;
+  minProperties?: number;
   anyOf?: Schema[];
   oneOf?: Schema[];
   allOf?: Schema[];
@@ -70,6 +71,9 @@ export function operations(doc: OpenApiDocument): Operation[] {
   return out.sort((a, b) => `${a.path} ${a.method}`.localeCompare(`${b.path} ${b.method}`));
 }
 
+/** Operations anyone may call without a session. */
+export const PUBLIC_OPERATIONS = new Set(['GET /api/v1/auth/signup-status', 'POST /api/v1/auth/signup', 'POST /api/v1/auth/login', 'GET /api/v1/auth/invites/{token}']);
+
 export const label = (op: Pick<Operation, 'method' | 'path'>) => `${op.method} ${op.path}`;
 
 /** Puts concrete values into a path template; a parameter without a value is an error in the test. */
@@ -115,6 +119,11 @@ export function exampleFor(schema: Schema, doc?: OpenApiDocument): unknown {
     case undefined: {
       const out: Record<string, unknown> = {};
       for (const name of s.required ?? []) out[name] = exampleFor(s.properties?.[name] ?? {}, doc);
+      // A patch body with nothing required still needs its minimum number of fields.
+      for (const [name, property] of Object.entries(s.properties ?? {})) {
+        if (Object.keys(out).length >= (s.minProperties ?? 0)) break;
+        out[name] ??= exampleFor(property, doc);
+      }
       return out;
     }
     case 'array':
