@@ -1,8 +1,8 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestServer } from '../support/server';
-import { assertWebBuilt, launchBrowser, newContext, visible } from './browser';
-import { nav, OWNER, signIn, signOut, signUpFirstUser } from './flows';
+import { startTestServer } from '../support/server.js';
+import { assertWebBuilt, launchBrowser, newContext, visible } from './browser.js';
+import { nav, OWNER, signIn, signOut, signUpFirstUser } from './flows.js';
 
 let browser: Browser;
 let server: { url: string; close(): Promise<void> };

@@ -1,5 +1,5 @@
 import type { Locator, Page } from 'playwright-core';
-import { visible } from './browser';
+import { visible } from './browser.js';
 
 export const OWNER = { name: 'Ana Owner', email: 'ana@example.com', password: 'correct horse battery staple' };
 

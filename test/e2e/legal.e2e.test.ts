@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer } from '../support/server';
-import { assertWebBuilt, launchBrowser, newContext, visible } from './browser';
+import { startTestServer } from '../support/server.js';
+import { assertWebBuilt, launchBrowser, newContext, visible } from './browser.js';
 
 let browser: Browser;
 let server: { url: string; close(): Promise<void> };

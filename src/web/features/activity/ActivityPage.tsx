@@ -21,9 +21,12 @@ const DANGER = new Set(['auth.login_failed', 'member.removed', 'invite.revoked']
 const when = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
 const whenFull = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'long' });
 
+/** A target's label, else its kind in words ("Invite"); raw ids stay out of the table. */
 function targetText(t: ActivityEntryDtoT['target']): string {
   if (!t) return '—';
-  return t.label ?? (t.id ? `${t.type} ${t.id}` : t.type);
+  if (t.label) return t.label;
+  const kind = t.type.replace(/[_.-]+/g, ' ');
+  return kind.charAt(0).toUpperCase() + kind.slice(1);
 }
 
 const EMPTY: ActivityFilters = { actorId: null, action: null, fromDay: null, toDay: null };
@@ -126,7 +129,7 @@ export default function ActivityPage() {
               : 'Sign-ins, setting changes and team changes will be listed here.'}
           </EmptyHint>
         ) : (
-          <Table.ScrollContainer minWidth={760}>
+          <Table.ScrollContainer minWidth={760} type="native">
             <Table data-testid="activity-table">
               <Table.Thead bg="gray.0">
                 <Table.Tr>
@@ -148,7 +151,7 @@ export default function ActivityPage() {
                       </Tooltip>
                     </Table.Td>
                     <Table.Td>
-                      <Text size="sm" fw={500}>
+                      <Text size="sm" fw={500} style={{ whiteSpace: 'nowrap' }}>
                         {e.actor?.name ?? 'System'}
                       </Text>
                     </Table.Td>
@@ -158,7 +161,7 @@ export default function ActivityPage() {
                       </Badge>
                     </Table.Td>
                     <Table.Td>
-                      <Text size="sm" c={e.target ? undefined : 'dimmed'}>
+                      <Text size="sm" c={e.target ? undefined : 'dimmed'} title={e.target?.id ?? undefined}>
                         {targetText(e.target)}
                       </Text>
                     </Table.Td>

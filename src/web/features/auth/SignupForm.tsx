@@ -77,7 +77,7 @@ export function SignupForm({ inviteToken, lockedEmail, submitLabel, onDone }: Pr
           label="Password"
           autoComplete="new-password"
           required
-          description={`At least ${MIN_PASSWORD} characters. A few unrelated words make a strong one.`}
+          description={`At least ${MIN_PASSWORD} characters — a short phrase works well.`}
           {...form.getInputProps('password')}
         />
         <Checkbox

@@ -100,22 +100,24 @@ export function InvitesTab({ workspaceId }: { workspaceId: string }) {
             <TextInput
               label="Email (optional)"
               placeholder="teammate@example.com"
-              description="Only this address can use the link."
               type="email"
               w={{ base: '100%', sm: 260 }}
               {...form.getInputProps('email')}
             />
-            <Select label="Role" data={ROLE_OPTIONS} allowDeselect={false} w={{ base: '100%', sm: 280 }} description=" " {...form.getInputProps('role')} />
+            <Select label="Role" data={ROLE_OPTIONS} allowDeselect={false} w={{ base: '100%', sm: 290 }} {...form.getInputProps('role')} />
             <NumberInput
-              label="Expires after (days)"
-              description="1 to 30"
+              label="Expires in (days)"
               min={1}
               max={30}
               allowDecimal={false}
+              allowNegative={false}
               w={{ base: '100%', sm: 150 }}
               {...form.getInputProps('expiresInDays')}
             />
           </Group>
+          <Text size="xs" c="dimmed" mt={6}>
+            With an email, only that address can use the link. Links last 1 to 30 days.
+          </Text>
           <Button type="submit" mt="md" leftSection={<IconMailPlus size={16} />} loading={create.isPending}>
             Create invite link
           </Button>
@@ -133,7 +135,7 @@ export function InvitesTab({ workspaceId }: { workspaceId: string }) {
           </EmptyHint>
         ) : (
           <>
-            <Table.ScrollContainer minWidth={640}>
+            <Table.ScrollContainer minWidth={640} type="native">
               <Table>
                 <Table.Thead>
                   <Table.Tr>

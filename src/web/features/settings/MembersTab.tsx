@@ -179,7 +179,7 @@ export function MembersTab({ workspace, currentUserId }: { workspace: Membership
     if (members.isError) return <QueryError error={members.error} onRetry={() => void members.refetch()} />;
     if (members.data.length === 0) return <EmptyHint icon={<IconUsers size={22} />} title="No members yet" />;
     return (
-      <Table.ScrollContainer minWidth={620}>
+      <Table.ScrollContainer minWidth={620} type="native">
         <Table>
           <Table.Thead>
             <Table.Tr>

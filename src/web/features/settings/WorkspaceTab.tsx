@@ -105,7 +105,7 @@ function WorkspaceForm({ ws }: { ws: WorkspaceDtoT }) {
             {...form.getInputProps('country')}
           />
           <NumberInput
-            label="Keep the activity log for (days)"
+            label="Activity log retention (days)"
             description="Older entries are deleted automatically. From 1 to 3650 days; 30 by default."
             min={1}
             max={3650}
@@ -113,7 +113,7 @@ function WorkspaceForm({ ws }: { ws: WorkspaceDtoT }) {
             allowNegative={false}
             clampBehavior="none"
             readOnly={!editable}
-            w={240}
+            maw={260}
             {...form.getInputProps('logRetentionDays')}
           />
           {editable ? (
