@@ -29,13 +29,20 @@ describe('activity log', () => {
     const agent = await memberOf(t().app, owner.cookie, owner.workspaceId, 'agent', 'Aaron');
     await as(t().app, owner.cookie).patch(`/api/v1/workspaces/${owner.workspaceId}/members/${agent.me.user.id}`, { role: 'admin' });
     await as(t().app, owner.cookie).patch(`/api/v1/workspaces/${owner.workspaceId}`, { logRetentionDays: 60 });
-    await call(t().app, 'POST', '/api/v1/auth/login', { payload: { email: agent.email, password: 'not the password' }, headers: { 'x-forwarded-for': '203.0.113.9' } });
+    await call(t().app, 'POST', '/api/v1/auth/login', {
+      payload: { email: agent.email, password: 'not the password' },
+      headers: { 'x-forwarded-for': '203.0.113.9' },
+    });
     await as(t().app, agent.cookie).post('/api/v1/auth/logout');
 
     const entries = (await log(owner.cookie, owner.workspaceId, '?limit=200')).items;
     const find = (action: string) => entries.find((e) => e.action === action);
     expect(find('auth.signup')).toMatchObject({ actor: { id: owner.me.user.id, name: 'Olivia' }, ip: '127.0.0.1' });
-    expect(find('member.added')).toMatchObject({ actor: { name: 'Olivia' }, target: { type: 'user', id: agent.me.user.id, label: 'Aaron' }, details: { role: 'agent' } });
+    expect(find('member.added')).toMatchObject({
+      actor: { name: 'Olivia' },
+      target: { type: 'user', id: agent.me.user.id, label: 'Aaron' },
+      details: { role: 'agent' },
+    });
     expect(find('auth.login')).toMatchObject({ actor: { id: agent.me.user.id, name: 'Aaron' }, ip: '127.0.0.1' });
     expect(find('member.role_changed')).toMatchObject({ actor: { id: owner.me.user.id }, details: { from: 'agent', to: 'admin' } });
     expect(find('workspace.updated')).toMatchObject({ details: { changes: { log_retention_days: { from: 30, to: 60 } } } });
@@ -58,9 +65,14 @@ describe('activity log', () => {
     expect(byAgent.items.every((e) => e.actor?.id === agent.me.user.id)).toBe(true);
 
     expect(actions(await log(owner.cookie, owner.workspaceId, '?action=member.added'))).toEqual(['member.added']);
-    expect(actions(await log(owner.cookie, owner.workspaceId, `?from=${day(1)}&to=${day(1)}`)).sort()).toEqual(['auth.login', 'member.added']);
+    expect(actions(await log(owner.cookie, owner.workspaceId, `?from=${day(1)}&to=${day(1)}`)).sort()).toEqual([
+      'auth.login',
+      'member.added',
+    ]);
     expect(actions(await log(owner.cookie, owner.workspaceId, `?to=${day(0)}`)).sort()).toEqual(['auth.signup', 'workspace.created']);
-    expect((await log(owner.cookie, owner.workspaceId, `?from=${day(2)}&action=auth.login`)).items).toEqual([expect.objectContaining({ actor: expect.objectContaining({ id: agent.me.user.id }) })]);
+    expect((await log(owner.cookie, owner.workspaceId, `?from=${day(2)}&action=auth.login`)).items).toEqual([
+      expect.objectContaining({ actor: expect.objectContaining({ id: agent.me.user.id }) }),
+    ]);
   });
 
   it('pages newest first with a cursor, in disjoint pages that add up to the whole log', async () => {
@@ -103,7 +115,9 @@ describe('activity log', () => {
     for (const row of rows.slice(1)) for (const cell of row) expect(cell).not.toMatch(/^[=+\-@]/);
 
     const exported = await log(owner.cookie, owner.workspaceId, '?action=activity.exported');
-    expect(exported.items).toEqual([expect.objectContaining({ actor: expect.objectContaining({ id: owner.me.user.id }), details: { rows: hostile.length } })]);
+    expect(exported.items).toEqual([
+      expect.objectContaining({ actor: expect.objectContaining({ id: owner.me.user.id }), details: { rows: hostile.length } }),
+    ]);
   });
 
   it('purges entries older than each workspace retention and keeps newer ones', async () => {
@@ -152,7 +166,10 @@ describe('activity log behind a reverse proxy', () => {
 
   it('records the client address from X-Forwarded-For when the proxy is trusted', async () => {
     const owner = await firstOwner(t().app);
-    await call(t().app, 'POST', '/api/v1/auth/login', { payload: { email: owner.email, password: PASSWORD }, headers: { 'x-forwarded-for': '203.0.113.9' } });
+    await call(t().app, 'POST', '/api/v1/auth/login', {
+      payload: { email: owner.email, password: PASSWORD },
+      headers: { 'x-forwarded-for': '203.0.113.9' },
+    });
     const page = (await as(t().app, owner.cookie).get(`/api/v1/workspaces/${owner.workspaceId}/activity?action=auth.login`)).json() as Page;
     expect(page.items.map((e) => e.ip)).toEqual(['203.0.113.9']);
   });

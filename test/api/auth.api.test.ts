@@ -4,7 +4,13 @@ import { firstOwner, PASSWORD, sessionCookie, setOpenSignup, signIn, signUp, uni
 import { as, call, expectError, setCookies } from '../support/http.js';
 import { freshAppPerTest } from '../support/lifecycle.js';
 
-const signupBody = (email: string, extra: Record<string, unknown> = {}) => ({ name: 'Someone New', email, password: PASSWORD, analyticsConsent: false, ...extra });
+const signupBody = (email: string, extra: Record<string, unknown> = {}) => ({
+  name: 'Someone New',
+  email,
+  password: PASSWORD,
+  analyticsConsent: false,
+  ...extra,
+});
 
 describe('sign-up', () => {
   const t = freshAppPerTest();
@@ -20,7 +26,11 @@ describe('sign-up', () => {
 
   it('stores only an argon2id hash of the password', async () => {
     const owner = await firstOwner(t().app);
-    const row = await t().database.db.selectFrom('users').select('password_hash').where('id', '=', owner.me.user.id).executeTakeFirstOrThrow();
+    const row = await t()
+      .database.db.selectFrom('users')
+      .select('password_hash')
+      .where('id', '=', owner.me.user.id)
+      .executeTakeFirstOrThrow();
     expect(row.password_hash).toMatch(/^\$argon2id\$/);
     expect(row.password_hash).not.toContain(PASSWORD);
   });
@@ -53,7 +63,11 @@ describe('sign-up', () => {
     const owner = await firstOwner(t().app);
     await setOpenSignup(t().app, owner.cookie, true);
     expectError(await call(t().app, 'POST', '/api/v1/auth/signup', { payload: signupBody(owner.email) }), 409, 'email_taken');
-    expectError(await call(t().app, 'POST', '/api/v1/auth/signup', { payload: signupBody(` ${owner.email.toUpperCase()} `.trim()) }), 409, 'email_taken');
+    expectError(
+      await call(t().app, 'POST', '/api/v1/auth/signup', { payload: signupBody(` ${owner.email.toUpperCase()} `.trim()) }),
+      409,
+      'email_taken',
+    );
   });
 });
 
@@ -63,7 +77,9 @@ describe('secure cookies behind TLS', () => {
     try {
       const response = await call(t.app, 'POST', '/api/v1/auth/signup', { payload: signupBody(uniqueEmail()) });
       expect(response.statusCode).toBe(201);
-      expect(setCookies(response).get('wasphere_session')?.attributes).toEqual(expect.arrayContaining(['secure', 'httponly', 'samesite=lax']));
+      expect(setCookies(response).get('wasphere_session')?.attributes).toEqual(
+        expect.arrayContaining(['secure', 'httponly', 'samesite=lax']),
+      );
     } finally {
       await t.close();
     }
@@ -104,7 +120,11 @@ describe('sign-in and rate limiting', () => {
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(15 * 60);
     expect(body.error.details).toMatchObject({ retryAfterSeconds: retryAfter });
-    const logged = await t().database.db.selectFrom('activity_log').select('details').where('action', '=', 'auth.login_rate_limited').execute();
+    const logged = await t()
+      .database.db.selectFrom('activity_log')
+      .select('details')
+      .where('action', '=', 'auth.login_rate_limited')
+      .execute();
     expect(logged.map((r) => JSON.parse(r.details) as unknown)).toEqual([{ email: owner.email }]);
 
     expect((await login((teammate.json() as { email: string }).email, PASSWORD)).statusCode).toBe(200);
@@ -143,14 +163,22 @@ describe('sessions', () => {
     const client = as(t().app, owner.cookie);
     const newPassword = 'a brand new passphrase';
 
-    const wrong = expectError(await client.post('/api/v1/me/password', { currentPassword: 'not it at all', newPassword }), 400, 'wrong_password');
+    const wrong = expectError(
+      await client.post('/api/v1/me/password', { currentPassword: 'not it at all', newPassword }),
+      400,
+      'wrong_password',
+    );
     expect(wrong.error.details).toMatchObject({ fields: { currentPassword: expect.any(String) } });
     expect((await as(t().app, other).get('/api/v1/me')).statusCode).toBe(200);
 
     expect((await client.post('/api/v1/me/password', { currentPassword: PASSWORD, newPassword })).statusCode).toBe(204);
     expect((await client.get('/api/v1/me')).statusCode).toBe(200);
     expectError(await as(t().app, other).get('/api/v1/me'), 401, 'unauthenticated');
-    expectError(await call(t().app, 'POST', '/api/v1/auth/login', { payload: { email: owner.email, password: PASSWORD } }), 401, 'invalid_credentials');
+    expectError(
+      await call(t().app, 'POST', '/api/v1/auth/login', { payload: { email: owner.email, password: PASSWORD } }),
+      401,
+      'invalid_credentials',
+    );
     expect(await signIn(t().app, owner.email, newPassword)).toMatch(/^wasphere_session=/);
   });
 

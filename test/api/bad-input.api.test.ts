@@ -3,7 +3,18 @@ import { newId } from '../../src/server/lib/ids.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { firstOwner, inviteTo, memberOf, type CreatedInvite, type Person } from '../support/factories.js';
 import { call, errorFields, expectError, expectErrorShape } from '../support/http.js';
-import { exampleFor, fillPath, label, openApiDocument, operations, PUBLIC_OPERATIONS, wrongTypeFor, type OpenApiDocument, type Operation, type Schema } from '../support/openapi.js';
+import {
+  exampleFor,
+  fillPath,
+  label,
+  openApiDocument,
+  operations,
+  PUBLIC_OPERATIONS,
+  wrongTypeFor,
+  type OpenApiDocument,
+  type Operation,
+  type Schema,
+} from '../support/openapi.js';
 
 const BODY_METHODS = new Set(['POST', 'PATCH', 'PUT']);
 
@@ -36,14 +47,28 @@ describe('bad input never answers 500', () => {
     fillPath(
       op.path,
       Object.fromEntries(
-        op.pathParams.map((p) => [p, p === 'workspaceId' ? owner.workspaceId : p === 'userId' ? agent.me.user.id : p === 'inviteId' ? invite.id : p === 'token' ? invite.token : newId()]),
+        op.pathParams.map((p) => [
+          p,
+          p === 'workspaceId'
+            ? owner.workspaceId
+            : p === 'userId'
+              ? agent.me.user.id
+              : p === 'inviteId'
+                ? invite.id
+                : p === 'token'
+                  ? invite.token
+                  : newId(),
+        ]),
       ),
     );
-  const send = (op: Operation, options: Parameters<typeof call>[3] = {}) => call(t.app, op.method, urlOf(op), { cookie: owner.cookie, ...options });
+  const send = (op: Operation, options: Parameters<typeof call>[3] = {}) =>
+    call(t.app, op.method, urlOf(op), { cookie: owner.cookie, ...options });
   const validBody = (op: Operation & { body: Schema }) => exampleFor(op.body, doc) as Record<string, unknown>;
 
   it('finds the body-taking routes in the OpenAPI document', () => {
-    expect(bodyOps.map(label)).toEqual(expect.arrayContaining(['POST /api/v1/auth/signup', 'PATCH /api/v1/workspaces/{workspaceId}', 'POST /api/v1/auth/logout']));
+    expect(bodyOps.map(label)).toEqual(
+      expect.arrayContaining(['POST /api/v1/auth/signup', 'PATCH /api/v1/workspaces/{workspaceId}', 'POST /api/v1/auth/logout']),
+    );
     expect(jsonOps.length).toBeGreaterThanOrEqual(10);
   });
 
@@ -67,7 +92,13 @@ describe('bad input never answers 500', () => {
   });
 
   it('a body that is not an object → 400', async () => {
-    for (const op of jsonOps) expectError(await send(op, { payload: '[1,2,3]', headers: { 'content-type': 'application/json' } }), 400, 'validation_failed', label(op));
+    for (const op of jsonOps)
+      expectError(
+        await send(op, { payload: '[1,2,3]', headers: { 'content-type': 'application/json' } }),
+        400,
+        'validation_failed',
+        label(op),
+      );
   });
 
   it('unknown fields → 400 naming the unknown field', async () => {
@@ -78,12 +109,19 @@ describe('bad input never answers 500', () => {
   });
 
   it('malformed JSON → 400 malformed_json', async () => {
-    for (const op of bodyOps) expectError(await send(op, { payload: '{"name": "unterminated', headers: { 'content-type': 'application/json' } }), 400, 'malformed_json', label(op));
+    for (const op of bodyOps)
+      expectError(
+        await send(op, { payload: '{"name": "unterminated', headers: { 'content-type': 'application/json' } }),
+        400,
+        'malformed_json',
+        label(op),
+      );
   });
 
   it('a body over 1 MiB → 413 payload_too_large', async () => {
     const huge = JSON.stringify({ name: 'x'.repeat(1024 * 1024 + 10) });
-    for (const op of bodyOps) expectError(await send(op, { payload: huge, headers: { 'content-type': 'application/json' } }), 413, 'payload_too_large', label(op));
+    for (const op of bodyOps)
+      expectError(await send(op, { payload: huge, headers: { 'content-type': 'application/json' } }), 413, 'payload_too_large', label(op));
   });
 
   it('content-type text/plain → 415 unsupported_media_type', async () => {
@@ -94,7 +132,13 @@ describe('bad input never answers 500', () => {
   });
 
   it('another unknown content type → 415 unsupported_media_type', async () => {
-    for (const op of bodyOps) expectError(await send(op, { payload: '<a/>', headers: { 'content-type': 'application/xml' } }), 415, 'unsupported_media_type', label(op));
+    for (const op of bodyOps)
+      expectError(
+        await send(op, { payload: '<a/>', headers: { 'content-type': 'application/xml' } }),
+        415,
+        'unsupported_media_type',
+        label(op),
+      );
   });
 
   it('no session → 401 unauthenticated on every non-public route, with a valid body', async () => {
@@ -105,7 +149,9 @@ describe('bad input never answers 500', () => {
       expectError(await call(t.app, op.method, urlOf(op), { payload }), 401, 'unauthenticated', label(op));
       checked.push(label(op));
     }
-    expect(checked).toEqual(expect.arrayContaining(['GET /api/v1/me', 'POST /api/v1/workspaces', 'DELETE /api/v1/workspaces/{workspaceId}']));
+    expect(checked).toEqual(
+      expect.arrayContaining(['GET /api/v1/me', 'POST /api/v1/workspaces', 'DELETE /api/v1/workspaces/{workspaceId}']),
+    );
   });
 
   it('an invalid or expired session cookie counts as no session', async () => {
@@ -116,10 +162,22 @@ describe('bad input never answers 500', () => {
 
   it('bad query strings and path parameters → 400, unknown routes → 404, all in the error shape', async () => {
     const ws = `/api/v1/workspaces/${owner.workspaceId}`;
-    for (const url of [`${ws}/members?limit=0`, `${ws}/members?limit=201`, `${ws}/members?limit=abc`, `${ws}/members?unknown=1`, `${ws}/activity?from=yesterday`, `${ws}/activity?format=xml`]) {
+    for (const url of [
+      `${ws}/members?limit=0`,
+      `${ws}/members?limit=201`,
+      `${ws}/members?limit=abc`,
+      `${ws}/members?unknown=1`,
+      `${ws}/activity?from=yesterday`,
+      `${ws}/activity?format=xml`,
+    ]) {
       expectError(await call(t.app, 'GET', url, { cookie: owner.cookie }), 400, 'validation_failed', url);
     }
-    expectError(await call(t.app, 'GET', `/api/v1/workspaces/${'w'.repeat(65)}`, { cookie: owner.cookie }), 400, 'validation_failed', 'long id');
+    expectError(
+      await call(t.app, 'GET', `/api/v1/workspaces/${'w'.repeat(65)}`, { cookie: owner.cookie }),
+      400,
+      'validation_failed',
+      'long id',
+    );
     expectError(await call(t.app, 'GET', '/api/v1/no-such-thing', { cookie: owner.cookie }), 404, 'not_found');
     expectErrorShape(await call(t.app, 'PUT', '/api/v1/me', { cookie: owner.cookie, payload: {} }), 'PUT /me');
   });

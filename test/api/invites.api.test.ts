@@ -10,7 +10,9 @@ describe('invites', () => {
   const clock = fakeClock(start);
   const t = freshAppPerTest(() => (clock.set(start), { clock }));
   const signupWith = (inviteToken: string, email = uniqueEmail('invitee')) =>
-    call(t().app, 'POST', '/api/v1/auth/signup', { payload: { name: 'Invitee', email, password: PASSWORD, analyticsConsent: false, inviteToken } });
+    call(t().app, 'POST', '/api/v1/auth/signup', {
+      payload: { name: 'Invitee', email, password: PASSWORD, analyticsConsent: false, inviteToken },
+    });
 
   it('an admin creates a link; anyone can preview it; signing up with it joins the workspace in the invited role', async () => {
     const owner = await firstOwner(t().app);
@@ -24,12 +26,19 @@ describe('invites', () => {
 
     const preview = await call(t().app, 'GET', `/api/v1/auth/invites/${token}`);
     expect(preview.statusCode).toBe(200);
-    expect(preview.json()).toEqual({ workspaceName: 'My store', role: 'agent', email: null, expiresAt: new Date(clock.now() + 7 * DAY_MS).toISOString() });
+    expect(preview.json()).toEqual({
+      workspaceName: 'My store',
+      role: 'agent',
+      email: null,
+      expiresAt: new Date(clock.now() + 7 * DAY_MS).toISOString(),
+    });
 
     const joined = await signUp(t().app, { inviteToken: token });
     expect(joined.me.workspaces).toEqual([{ id: owner.workspaceId, name: 'My store', role: 'agent' }]);
 
-    const listed = (await as(t().app, owner.cookie).get(`/api/v1/workspaces/${owner.workspaceId}/invites`)).json() as { items: Array<{ id: string; status: string; url?: string }> };
+    const listed = (await as(t().app, owner.cookie).get(`/api/v1/workspaces/${owner.workspaceId}/invites`)).json() as {
+      items: Array<{ id: string; status: string; url?: string }>;
+    };
     expect(listed.items.find((i) => i.id === invite.id)).toMatchObject({ status: 'accepted' });
     expect(listed.items.every((i) => i.url === undefined)).toBe(true);
   });
@@ -81,7 +90,9 @@ describe('invites', () => {
     const { token } = await inviteTo(t().app, owner.cookie, owner.workspaceId, { role: 'admin' });
     const accepted = await as(t().app, other.cookie).post(`/api/v1/auth/invites/${token}/accept`);
     expect(accepted.statusCode).toBe(200);
-    const roles = Object.fromEntries((accepted.json() as { workspaces: Array<{ id: string; role: string }> }).workspaces.map((w) => [w.id, w.role]));
+    const roles = Object.fromEntries(
+      (accepted.json() as { workspaces: Array<{ id: string; role: string }> }).workspaces.map((w) => [w.id, w.role]),
+    );
     expect(roles).toEqual({ [owner.workspaceId]: 'admin', [other.workspaceId]: 'owner' });
     expectError(await as(t().app, other.cookie).post(`/api/v1/auth/invites/${token}/accept`), 400, 'invite_invalid');
   });

@@ -23,16 +23,25 @@ describe('members and roles', () => {
     expect(response.statusCode).toBe(200);
     const page = response.json() as { items: MemberItem[]; nextCursor: string | null };
     expect(page.nextCursor).toBeNull();
-    expect(page.items.map((m) => [m.name, m.role]).sort()).toEqual([['Aaron', 'agent'], ['Olivia', 'owner']]);
+    expect(page.items.map((m) => [m.name, m.role]).sort()).toEqual([
+      ['Aaron', 'agent'],
+      ['Olivia', 'owner'],
+    ]);
   });
 
   it('pages members with limit and cursor', async () => {
     const owner = await firstOwner(t().app);
     await memberOf(t().app, owner.cookie, owner.workspaceId, 'agent');
     await memberOf(t().app, owner.cookie, owner.workspaceId, 'admin');
-    const first = (await as(t().app, owner.cookie).get(`${members(owner.workspaceId)}?limit=2`)).json() as { items: MemberItem[]; nextCursor: string };
+    const first = (await as(t().app, owner.cookie).get(`${members(owner.workspaceId)}?limit=2`)).json() as {
+      items: MemberItem[];
+      nextCursor: string;
+    };
     expect(first.items).toHaveLength(2);
-    const second = (await as(t().app, owner.cookie).get(`${members(owner.workspaceId)}?limit=2&cursor=${first.nextCursor}`)).json() as { items: MemberItem[]; nextCursor: string | null };
+    const second = (await as(t().app, owner.cookie).get(`${members(owner.workspaceId)}?limit=2&cursor=${first.nextCursor}`)).json() as {
+      items: MemberItem[];
+      nextCursor: string | null;
+    };
     expect(second.items).toHaveLength(1);
     expect(second.nextCursor).toBeNull();
     expect(new Set([...first.items, ...second.items].map((m) => m.userId)).size).toBe(3);
@@ -42,11 +51,20 @@ describe('members and roles', () => {
     const owner = await firstOwner(t().app);
     const admin = await memberOf(t().app, owner.cookie, owner.workspaceId, 'admin');
     const email = uniqueEmail('new');
-    const created = await as(t().app, admin.cookie).post(members(owner.workspaceId), { name: 'New Agent', email: email.toUpperCase(), password: PASSWORD, role: 'agent' });
+    const created = await as(t().app, admin.cookie).post(members(owner.workspaceId), {
+      name: 'New Agent',
+      email: email.toUpperCase(),
+      password: PASSWORD,
+      role: 'agent',
+    });
     expect(created.statusCode).toBe(201);
     expect(created.json()).toMatchObject({ name: 'New Agent', email, role: 'agent' });
     expect(await signIn(t().app, email)).toMatch(/^wasphere_session=/);
-    expectError(await as(t().app, admin.cookie).post(members(owner.workspaceId), { name: 'Again', email, password: PASSWORD, role: 'agent' }), 409, 'email_taken');
+    expectError(
+      await as(t().app, admin.cookie).post(members(owner.workspaceId), { name: 'Again', email, password: PASSWORD, role: 'agent' }),
+      409,
+      'email_taken',
+    );
   });
 
   it('changes a role', async () => {
@@ -102,7 +120,11 @@ describe('members and roles', () => {
     expect((await client.get(ws)).json()).toMatchObject({ id: owner.workspaceId, role: 'agent' });
     expect((await client.get(`${ws}/members`)).statusCode).toBe(200);
 
-    expectError(await client.post(`${ws}/members`, { name: 'X', email: uniqueEmail(), password: PASSWORD, role: 'agent' }), 403, 'forbidden');
+    expectError(
+      await client.post(`${ws}/members`, { name: 'X', email: uniqueEmail(), password: PASSWORD, role: 'agent' }),
+      403,
+      'forbidden',
+    );
     expectError(await client.patch(`${ws}/members/${other.me.user.id}`, { role: 'admin' }), 403, 'forbidden');
     expectError(await client.delete(`${ws}/members/${other.me.user.id}`), 403, 'forbidden');
     expectError(await client.post(`${ws}/members/${other.me.user.id}/password`, { newPassword: 'something long' }), 403, 'forbidden');
@@ -123,7 +145,9 @@ describe('members and roles', () => {
     const owner = await firstOwner(t().app);
     const admin = await memberOf(t().app, owner.cookie, owner.workspaceId, 'admin');
     const agent = await memberOf(t().app, owner.cookie, owner.workspaceId, 'agent');
-    const response = await as(t().app, admin.cookie).post(`${members(owner.workspaceId)}/${agent.me.user.id}/password`, { newPassword: 'set by the admin' });
+    const response = await as(t().app, admin.cookie).post(`${members(owner.workspaceId)}/${agent.me.user.id}/password`, {
+      newPassword: 'set by the admin',
+    });
     expect(response.statusCode).toBe(204);
     expectError(await as(t().app, agent.cookie).get('/api/v1/me'), 401, 'unauthenticated');
     expect(await signIn(t().app, agent.email, 'set by the admin')).toMatch(/^wasphere_session=/);

@@ -60,14 +60,22 @@ describe('OpenAPI document', () => {
 
   it('describes each operation with a summary, a tag, a success answer and error answers in the error shape', () => {
     for (const op of operations(doc)) {
-      const raw = doc.paths[op.path]![op.method.toLowerCase()] as { summary?: string; tags?: string[]; responses?: Record<string, { content?: Record<string, { schema: { properties?: Record<string, unknown> } }> }> };
+      const raw = doc.paths[op.path]![op.method.toLowerCase()] as {
+        summary?: string;
+        tags?: string[];
+        responses?: Record<string, { content?: Record<string, { schema: { properties?: Record<string, unknown> } }> }>;
+      };
       expect(raw.summary, label(op)).toBeTruthy();
       expect(raw.tags?.length, label(op)).toBeGreaterThan(0);
       const codes = Object.keys(raw.responses ?? {});
-      expect(codes.some((c) => c.startsWith('2')), `${label(op)} has a 2xx answer`).toBe(true);
+      expect(
+        codes.some((c) => c.startsWith('2')),
+        `${label(op)} has a 2xx answer`,
+      ).toBe(true);
       const errors = codes.filter((c) => c.startsWith('4'));
       if (!PUBLIC_OPERATIONS.has(label(op))) expect(errors, `${label(op)} documents 401`).toContain('401');
-      for (const code of errors) expect(raw.responses![code]!.content?.['application/json']?.schema.properties, `${label(op)} ${code}`).toHaveProperty('error');
+      for (const code of errors)
+        expect(raw.responses![code]!.content?.['application/json']?.schema.properties, `${label(op)} ${code}`).toHaveProperty('error');
     }
   });
 

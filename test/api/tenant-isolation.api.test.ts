@@ -31,13 +31,15 @@ describe('tenant isolation', () => {
   afterAll(() => t.close());
 
   /** Path values that exist in B: its members and invites, else a well-formed id. */
-  const valuesIn = (workspaceId: string) => (op: Operation): Record<string, string> =>
-    Object.fromEntries(
-      op.pathParams.map((name) => [
-        name,
-        name === 'workspaceId' ? workspaceId : name === 'userId' ? bAgent.me.user.id : name === 'inviteId' ? bInvite.id : newId(),
-      ]),
-    );
+  const valuesIn =
+    (workspaceId: string) =>
+    (op: Operation): Record<string, string> =>
+      Object.fromEntries(
+        op.pathParams.map((name) => [
+          name,
+          name === 'workspaceId' ? workspaceId : name === 'userId' ? bAgent.me.user.id : name === 'inviteId' ? bInvite.id : newId(),
+        ]),
+      );
 
   const request = (op: Operation, url: string, cookie: string) =>
     call(t.app, op.method, url, { cookie, ...(op.body ? { payload: exampleFor(op.body, doc) } : {}) });
@@ -53,7 +55,13 @@ describe('tenant isolation', () => {
 
   it('covers the workspace routes the OpenAPI document lists', () => {
     const covered = workspaceOps.map(label);
-    for (const expected of ['GET /api/v1/workspaces/{workspaceId}', 'DELETE /api/v1/workspaces/{workspaceId}', 'POST /api/v1/workspaces/{workspaceId}/members', 'DELETE /api/v1/workspaces/{workspaceId}/invites/{inviteId}', 'GET /api/v1/workspaces/{workspaceId}/activity']) {
+    for (const expected of [
+      'GET /api/v1/workspaces/{workspaceId}',
+      'DELETE /api/v1/workspaces/{workspaceId}',
+      'POST /api/v1/workspaces/{workspaceId}/members',
+      'DELETE /api/v1/workspaces/{workspaceId}/invites/{inviteId}',
+      'GET /api/v1/workspaces/{workspaceId}/activity',
+    ]) {
       expect(covered).toContain(expected);
     }
   });
@@ -74,7 +82,10 @@ describe('tenant isolation', () => {
     for (const op of workspaceOps) {
       const ofB = await request(op, fillPath(op.path, valuesIn(b.workspaceId)(op)), a.cookie);
       const missing = await request(op, fillPath(op.path, valuesIn(newId())(op)), a.cookie);
-      expect({ status: ofB.statusCode, body: ofB.json() as unknown }, label(op)).toEqual({ status: missing.statusCode, body: missing.json() as unknown });
+      expect({ status: ofB.statusCode, body: ofB.json() as unknown }, label(op)).toEqual({
+        status: missing.statusCode,
+        body: missing.json() as unknown,
+      });
     }
   });
 
@@ -83,7 +94,12 @@ describe('tenant isolation', () => {
     const subResources = workspaceOps.filter((op) => op.pathParams.some((p) => p === 'userId' || p === 'inviteId'));
     expect(subResources.length).toBeGreaterThanOrEqual(4);
     for (const op of subResources) {
-      expectError(await request(op, fillPath(op.path, valuesIn(a.workspaceId)(op)), a.cookie), 404, 'not_found', `${label(op)} with B's ids in A`);
+      expectError(
+        await request(op, fillPath(op.path, valuesIn(a.workspaceId)(op)), a.cookie),
+        404,
+        'not_found',
+        `${label(op)} with B's ids in A`,
+      );
     }
     expect(await snapshotOfB()).toEqual(before);
     expect((await call(t.app, 'GET', `/api/v1/auth/invites/${bInvite.token}`)).json()).toMatchObject({ role: 'agent' });
@@ -94,7 +110,9 @@ describe('tenant isolation', () => {
     for (const query of ['?format=csv', `?actorId=${b.me.user.id}`, '?action=member.added']) {
       expectError(await as(t.app, a.cookie).get(base + query), 404, 'not_found', query);
     }
-    const own = (await as(t.app, a.cookie).get(`/api/v1/workspaces/${a.workspaceId}/activity?actorId=${b.me.user.id}`)).json() as { items: unknown[] };
+    const own = (await as(t.app, a.cookie).get(`/api/v1/workspaces/${a.workspaceId}/activity?actorId=${b.me.user.id}`)).json() as {
+      items: unknown[];
+    };
     expect(own.items).toEqual([]);
   });
 

@@ -19,9 +19,19 @@ describe('workspace settings', () => {
 
   it('creates further workspaces with the caller as owner', async () => {
     const owner = await firstOwner(t().app);
-    const created = await as(t().app, owner.cookie).post('/api/v1/workspaces', { name: 'Second brand', timeZone: 'Asia/Kolkata', country: 'IN' });
+    const created = await as(t().app, owner.cookie).post('/api/v1/workspaces', {
+      name: 'Second brand',
+      timeZone: 'Asia/Kolkata',
+      country: 'IN',
+    });
     expect(created.statusCode).toBe(201);
-    expect(created.json()).toMatchObject({ name: 'Second brand', timeZone: 'Asia/Kolkata', country: 'IN', logRetentionDays: 30, role: 'owner' });
+    expect(created.json()).toMatchObject({
+      name: 'Second brand',
+      timeZone: 'Asia/Kolkata',
+      country: 'IN',
+      logRetentionDays: 30,
+      role: 'owner',
+    });
     const list = (await as(t().app, owner.cookie).get('/api/v1/workspaces')).json() as { items: Array<{ name: string }> };
     expect(list.items.map((w) => w.name).sort()).toEqual(['My store', 'Second brand']);
   });
@@ -41,7 +51,9 @@ describe('workspace settings', () => {
 
   it('refuses an unknown time zone when creating a workspace too', async () => {
     const owner = await firstOwner(t().app);
-    expect(errorFields(await as(t().app, owner.cookie).post('/api/v1/workspaces', { name: 'X', timeZone: 'Nowhere/Land' }))).toHaveProperty('timeZone');
+    expect(errorFields(await as(t().app, owner.cookie).post('/api/v1/workspaces', { name: 'X', timeZone: 'Nowhere/Land' }))).toHaveProperty(
+      'timeZone',
+    );
   });
 
   it('deleting needs the owner and the exact name', async () => {

@@ -20,9 +20,12 @@ export function call(app: FastifyInstance, method: Method, url: string, options:
 export function as(app: FastifyInstance, cookie?: string) {
   return {
     get: (url: string, options: Omit<CallOptions, 'cookie'> = {}) => call(app, 'GET', url, { ...options, cookie }),
-    post: (url: string, payload?: unknown, options: Omit<CallOptions, 'cookie' | 'payload'> = {}) => call(app, 'POST', url, { ...options, cookie, payload }),
-    patch: (url: string, payload?: unknown, options: Omit<CallOptions, 'cookie' | 'payload'> = {}) => call(app, 'PATCH', url, { ...options, cookie, payload }),
-    delete: (url: string, payload?: unknown, options: Omit<CallOptions, 'cookie' | 'payload'> = {}) => call(app, 'DELETE', url, { ...options, cookie, payload }),
+    post: (url: string, payload?: unknown, options: Omit<CallOptions, 'cookie' | 'payload'> = {}) =>
+      call(app, 'POST', url, { ...options, cookie, payload }),
+    patch: (url: string, payload?: unknown, options: Omit<CallOptions, 'cookie' | 'payload'> = {}) =>
+      call(app, 'PATCH', url, { ...options, cookie, payload }),
+    delete: (url: string, payload?: unknown, options: Omit<CallOptions, 'cookie' | 'payload'> = {}) =>
+      call(app, 'DELETE', url, { ...options, cookie, payload }),
   };
 }
 

@@ -6,7 +6,9 @@ import { createTestApp, type TestApp } from './app.js';
  * `describe` (first-run rules, rate limits and the log depend on a clean install).
  * Returns a getter, since the app exists only once a test runs.
  */
-export function freshAppPerTest(options: Parameters<typeof createTestApp>[0] | (() => Parameters<typeof createTestApp>[0]) = {}): () => TestApp {
+export function freshAppPerTest(
+  options: Parameters<typeof createTestApp>[0] | (() => Parameters<typeof createTestApp>[0]) = {},
+): () => TestApp {
   let current: TestApp | undefined;
   beforeEach(async () => {
     current = await createTestApp(typeof options === 'function' ? options() : options);

@@ -28,7 +28,10 @@ export interface Schema {
 
 export interface OpenApiDocument {
   openapi: string;
-  paths: Record<string, Record<string, { parameters?: Array<{ in: string; name: string }>; requestBody?: { content?: Record<string, { schema: Schema }> } }>>;
+  paths: Record<
+    string,
+    Record<string, { parameters?: Array<{ in: string; name: string }>; requestBody?: { content?: Record<string, { schema: Schema }> } }>
+  >;
   components?: { schemas?: Record<string, Schema> };
 }
 
@@ -72,7 +75,12 @@ export function operations(doc: OpenApiDocument): Operation[] {
 }
 
 /** Operations anyone may call without a session. */
-export const PUBLIC_OPERATIONS = new Set(['GET /api/v1/auth/signup-status', 'POST /api/v1/auth/signup', 'POST /api/v1/auth/login', 'GET /api/v1/auth/invites/{token}']);
+export const PUBLIC_OPERATIONS = new Set([
+  'GET /api/v1/auth/signup-status',
+  'POST /api/v1/auth/signup',
+  'POST /api/v1/auth/login',
+  'GET /api/v1/auth/invites/{token}',
+]);
 
 export const label = (op: Pick<Operation, 'method' | 'path'>) => `${op.method} ${op.path}`;
 
