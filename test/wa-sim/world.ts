@@ -132,6 +132,8 @@ export class World extends EventEmitter {
   private readonly outboundSender = new Map<string, Companion>();
   /** answer hooks for iqs the server itself sent (pair-success) */
   private readonly awaitingReply = new Map<string, (reply: BinaryNode) => void>();
+  /** outbound message ids the server has acked */
+  readonly ackedOutbound = new Set<string>();
   /** hosts for `media_conn`, set when the media server runs */
   mediaHost: string | undefined;
   /** optional stanza tap for debugging and tests */
@@ -648,6 +650,7 @@ export class World extends EventEmitter {
     this.outboundSender.set(id, companion);
     // the server ack: class=message, from = the chat
     this.send(conn, node('ack', { class: 'message', id, from: to, t: nowSeconds() }));
+    this.ackedOutbound.add(id);
     this.emit('outbound', { id, to, delivered });
   }
 
