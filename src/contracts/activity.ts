@@ -51,5 +51,9 @@ export const ACTIVITY_ACTIONS = {
   'invite.revoked': 'Revoked invite',
   'invite.accepted': 'Accepted invite',
   'activity.exported': 'Exported activity log',
+  'workspace.deleted': 'Deleted workspace',
+  'instance.settings_changed': 'Changed install settings',
+  'admin.user_created': 'Created user (command line)',
+  'admin.password_reset': 'Reset password (command line)',
 } as const;
 export type ActivityAction = keyof typeof ACTIVITY_ACTIONS | (string & {});
