@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestServer } from '../support/server.js';
@@ -56,12 +57,41 @@ describe('activity log', () => {
     expect(href).toContain(`/api/v1/workspaces/${wsId}/activity?`);
     expect(href).toContain('action=auth.login');
     expect(href).toContain('format=csv');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Export CSV' }).click()]);
+    const csv = fs.readFileSync(await download.path(), 'utf8');
+    const lines = csv.trim().split(/\r?\n/);
+    expect(lines.length).toBeGreaterThan(1);
+    expect(lines.slice(1).every((l) => l.includes(',auth.login,'))).toBe(true);
 
     await chooseOption(page, 'Action', 'Failed sign-in');
     await visible(page.getByText('Nothing matches these filters'));
 
     await page.getByRole('button', { name: 'Clear filters' }).click();
     await visible(rows.filter({ hasText: 'Signed up' }));
+  });
+
+  it('filters by a date range, and the export carries the range', async () => {
+    const wsId = await signUpFirstUser(page);
+    await page.goto(`/w/${wsId}/activity`);
+    const rows = page.getByTestId('activity-table').locator('tbody tr');
+    await visible(rows.filter({ hasText: 'Signed up' }));
+
+    // Today only (the browser runs in UTC): pick the same day as start and end.
+    const today = new Date();
+    const dayLabel = today.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+    await page.getByLabel('Dates', { exact: true }).click();
+    const day = page.getByRole('button', { name: dayLabel, exact: true });
+    await day.click();
+    await day.click();
+    await visible(page.getByRole('button', { name: 'Clear filters' }));
+    await visible(rows.filter({ hasText: 'Signed up' }));
+
+    const href = new URL((await page.getByRole('link', { name: 'Export CSV' }).getAttribute('href')) ?? '', server.url);
+    const from = new Date(href.searchParams.get('from') ?? '');
+    const to = new Date(href.searchParams.get('to') ?? '');
+    expect(from.getTime()).toBeLessThanOrEqual(today.getTime());
+    expect(to.getTime()).toBeGreaterThanOrEqual(today.getTime());
+    expect(to.getTime() - from.getTime()).toBeLessThan(24 * 3600 * 1000);
   });
 
   it('records a failed sign-in and filters by person', async () => {

@@ -25,7 +25,7 @@ export async function signIn(page: Page, email: string, password: string): Promi
 export async function signOut(page: Page): Promise<void> {
   await page.getByTestId('user-menu').click();
   await page.getByRole('menuitem', { name: 'Sign out', exact: true }).click();
-  await page.waitForURL(/\/signin/);
+  await page.waitForURL((url) => url.pathname === '/signin' && url.search === '');
 }
 
 export function workspaceIdFromUrl(url: string): string {

@@ -26,7 +26,7 @@ export default function InvitePage() {
   const me = useMe();
   const preview = useInvitePreview(token);
   const accept = useAcceptInvite(token);
-  const logout = useLogout();
+  const logout = useLogout(false, `/invite/${encodeURIComponent(token)}`);
 
   useEffect(() => {
     document.title = 'Join a workspace · WaSphere';

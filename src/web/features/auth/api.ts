@@ -74,11 +74,11 @@ export function useAcceptInvite(token: string) {
   });
 }
 
-export function useLogout(everywhere = false) {
-  const qc = useQueryClient();
+export function useLogout(everywhere = false, thenGoTo = '/signin') {
   return useMutation({
     mutationFn: () => api<void>(everywhere ? '/auth/logout-all' : '/auth/logout', { method: 'POST', allowUnauthenticated: true }),
-    onSuccess: () => startFresh(qc, null),
+    // A full page load: nothing of the previous session stays in memory.
+    onSuccess: () => window.location.replace(thenGoTo),
   });
 }
 

@@ -20,10 +20,7 @@ export function UserMenu({ user, settingsPath }: { user: UserDtoT; settingsPath:
   const [confirmAll, setConfirmAll] = useState(false);
 
   const signOut = () =>
-    logout.mutate(undefined, {
-      onSuccess: () => navigate('/signin', { replace: true }),
-      onError: (e) => notifyError(e, 'Could not sign out'),
-    });
+    logout.mutate(undefined, { onError: (e) => notifyError(e, 'Could not sign out') });
 
   return (
     <>
@@ -81,10 +78,7 @@ export function UserMenu({ user, settingsPath }: { user: UserDtoT; settingsPath:
               color="red"
               loading={logoutAll.isPending}
               onClick={() =>
-                logoutAll.mutate(undefined, {
-                  onSuccess: () => navigate('/signin', { replace: true }),
-                  onError: (e) => notifyError(e, 'Could not sign out everywhere'),
-                })
+                logoutAll.mutate(undefined, { onError: (e) => notifyError(e, 'Could not sign out everywhere') })
               }
             >
               Sign out everywhere
