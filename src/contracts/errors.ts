@@ -24,6 +24,9 @@ export const ERROR_CODES = [
   'number_already_linked',
   'number_busy',
   'pairing_failed',
+  'invalid_phone',
+  'number_not_found',
+  'number_unavailable',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

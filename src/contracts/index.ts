@@ -5,3 +5,4 @@ export * from './workspaces.js';
 export * from './activity.js';
 export * from './events.js';
 export * from './numbers.js';
+export * from './messages.js';

@@ -13,14 +13,23 @@ import { registerSecurityHeaders } from './http/security-headers.js';
 import { cookieWriter, registerSessionResolver } from './http/session.js';
 import { registerWeb } from './http/web.js';
 import { systemClock, type Clock } from './lib/clock.js';
+import { createSecretBox, loadOrCreateSecretKey } from './lib/secrets.js';
 import { activityRoutes } from './modules/activity/routes.js';
 import { createActivityService } from './modules/activity/service.js';
 import { authRoutes } from './modules/auth/routes.js';
 import { createAuthService } from './modules/auth/service.js';
+import { createIngest } from './modules/inbox/ingest.js';
+import { createSendQueue } from './modules/inbox/send-queue.js';
 import { createInstanceService } from './modules/instance/service.js';
+import { createMediaStore } from './modules/media/media-store.js';
+import { mediaRoutes } from './modules/media/routes.js';
+import { createMediaService } from './modules/media/service.js';
+import { messagingRoutes } from './modules/messaging/routes.js';
+import { createMessagingService } from './modules/messaging/service.js';
 import { createWorkspaceAccess } from './modules/workspaces/access.js';
 import { workspaceRoutes } from './modules/workspaces/routes.js';
 import { createWorkspacesService } from './modules/workspaces/service.js';
+import { createInProcessBus } from './realtime/bus.js';
 
 export interface AppDeps {
   config: Config;
@@ -42,7 +51,14 @@ export function createServices(deps: { config: Config; database: DatabaseHandle;
   const instance = createInstanceService({ db, activity });
   const workspaces = createWorkspacesService({ db, clock, access, activity, publicUrl: deps.config.publicUrl });
   const auth = createAuthService({ db, clock, activity, instance, workspaces, sessionTtlDays: deps.config.sessionTtlDays });
-  return { access, activity, instance, workspaces, auth };
+  const bus = createInProcessBus({ now: () => clock.now() });
+  const box = createSecretBox(loadOrCreateSecretKey(deps.config.secretKey, deps.config.dataDir));
+  const mediaStore = createMediaStore({ db, box, clock, bus, dataDir: deps.config.dataDir });
+  const media = createMediaService({ access, store: mediaStore });
+  const messaging = createMessagingService({ db, clock, access, activity, bus });
+  const ingest = createIngest({ db, clock, bus, media: mediaStore, box });
+  const sendQueue = createSendQueue({ db, clock, bus, dataDir: deps.config.dataDir });
+  return { access, activity, instance, workspaces, auth, bus, box, mediaStore, media, messaging, ingest, sendQueue };
 }
 export type Services = ReturnType<typeof createServices>;
 
@@ -84,6 +100,8 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
       await api.register(authRoutes({ auth: services.auth, instance: services.instance, cookies }));
       await api.register(workspaceRoutes({ workspaces: services.workspaces }));
       await api.register(activityRoutes({ activity: services.activity }));
+      await api.register(messagingRoutes({ messaging: services.messaging }));
+      await api.register(mediaRoutes({ media: services.media }));
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: '/api/v1' },

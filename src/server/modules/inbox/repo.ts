@@ -1,0 +1,332 @@
+import { sql } from 'kysely';
+import type { DbOrTx } from '../../db/database.js';
+import type { ConversationsTable, MediaTable, MessageReactionsTable, MessagesTable } from '../../db/tables.js';
+import { newId } from '../../lib/ids.js';
+
+export type ConversationRow = ConversationsTable;
+export type MessageRow = MessagesTable;
+export type MediaRow = MediaTable;
+export type ReactionRow = MessageReactionsTable;
+
+/** Rows per multi-row statement: under SQLite's and PostgreSQL's bound-parameter limits for every table here. */
+const CHUNK = 500;
+
+export function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Conversations
+// ---------------------------------------------------------------------------
+
+export async function findConversation(db: DbOrTx, workspaceId: string, conversationId: string): Promise<ConversationRow | undefined> {
+  return db
+    .selectFrom('conversations')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', conversationId)
+    .executeTakeFirst();
+}
+
+export async function findConversationsByContacts(
+  db: DbOrTx,
+  workspaceId: string,
+  numberId: string,
+  contactIds: readonly string[],
+): Promise<ConversationRow[]> {
+  const out: ConversationRow[] = [];
+  for (const part of chunks([...new Set(contactIds)])) {
+    if (part.length === 0) continue;
+    out.push(
+      ...(await db
+        .selectFrom('conversations')
+        .selectAll()
+        .where('workspace_id', '=', workspaceId)
+        .where('number_id', '=', numberId)
+        .where('contact_id', 'in', part)
+        .execute()),
+    );
+  }
+  return out;
+}
+
+/** The conversation of each contact on this number, created when missing. Keyed by contact id. */
+export async function ensureConversations(
+  db: DbOrTx,
+  workspaceId: string,
+  numberId: string,
+  contactIds: readonly string[],
+  now: number,
+): Promise<{ byContact: Map<string, ConversationRow>; created: string[] }> {
+  const byContact = new Map<string, ConversationRow>();
+  for (const row of await findConversationsByContacts(db, workspaceId, numberId, contactIds)) byContact.set(row.contact_id, row);
+  const missing = [...new Set(contactIds)].filter((id) => !byContact.has(id));
+  const created: string[] = [];
+  if (missing.length > 0) {
+    const rows: ConversationRow[] = missing.map((contactId) => ({
+      id: newId(now),
+      workspace_id: workspaceId,
+      number_id: numberId,
+      contact_id: contactId,
+      status: 'open',
+      assignee_user_id: null,
+      unread_count: 0,
+      last_message_at: null,
+      last_message_preview: null,
+      last_message_direction: null,
+      waiting_since: null,
+      created_at: now,
+      updated_at: now,
+    }));
+    for (const part of chunks(rows, 300)) {
+      const inserted = await db
+        .insertInto('conversations')
+        .values(part)
+        .onConflict((oc) => oc.columns(['number_id', 'contact_id']).doNothing())
+        .returning('id')
+        .execute();
+      created.push(...inserted.map((r) => r.id));
+    }
+    for (const row of await findConversationsByContacts(db, workspaceId, numberId, missing)) byContact.set(row.contact_id, row);
+  }
+  return { byContact, created };
+}
+
+/** How a batch of new messages moves a conversation's "waiting for an answer" clock. */
+export type WaitingChange = { kind: 'keep' } | { kind: 'set'; value: number | null } | { kind: 'start'; value: number };
+
+export interface ConversationActivity {
+  conversationId: string;
+  unreadIncrement: number;
+  /** A new customer message reopens a pending or resolved conversation. */
+  reopen: boolean;
+  waiting: WaitingChange;
+  /** The newest message of the batch; it replaces the stored one only if it is newer. */
+  last: { at: number; preview: string; direction: 'in' | 'out' } | null;
+}
+
+/**
+ * Applies new messages to a conversation with relative updates (counter + n,
+ * newest-wins), so concurrent writers never lose each other's changes.
+ */
+export async function applyConversationActivity(db: DbOrTx, workspaceId: string, a: ConversationActivity, now: number): Promise<void> {
+  const newer = a.last ? sql<boolean>`(last_message_at is null or last_message_at <= ${a.last.at})` : null;
+  await db
+    .updateTable('conversations')
+    .set((eb) => ({
+      ...(a.unreadIncrement > 0 ? { unread_count: eb('unread_count', '+', a.unreadIncrement) } : {}),
+      ...(a.reopen ? { status: 'open' as const } : {}),
+      ...(a.waiting.kind === 'set' ? { waiting_since: a.waiting.value } : {}),
+      ...(a.waiting.kind === 'start' ? { waiting_since: eb.fn.coalesce('waiting_since', eb.val(a.waiting.value)) } : {}),
+      ...(a.last && newer
+        ? {
+            last_message_at: sql<number>`case when ${newer} then ${a.last.at} else last_message_at end`,
+            last_message_preview: sql<string>`case when ${newer} then ${a.last.preview} else last_message_preview end`,
+            last_message_direction: sql<'in' | 'out'>`case when ${newer} then ${a.last.direction} else last_message_direction end`,
+          }
+        : {}),
+      updated_at: now,
+    }))
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', a.conversationId)
+    .execute();
+}
+
+/** Replaces the preview when `sentAt` is still the conversation's newest message (after an edit or a delete). */
+export async function replacePreviewIfLatest(
+  db: DbOrTx,
+  workspaceId: string,
+  conversationId: string,
+  sentAt: number,
+  preview: string,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('conversations')
+    .set({ last_message_preview: preview })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', conversationId)
+    .where('last_message_at', '=', sentAt)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+export async function markConversationRead(
+  db: DbOrTx,
+  workspaceId: string,
+  conversationIds: readonly string[],
+  now: number,
+): Promise<string[]> {
+  const changed: string[] = [];
+  for (const part of chunks([...new Set(conversationIds)])) {
+    if (part.length === 0) continue;
+    const rows = await db
+      .updateTable('conversations')
+      .set({ unread_count: 0, updated_at: now })
+      .where('workspace_id', '=', workspaceId)
+      .where('id', 'in', part)
+      .where('unread_count', '>', 0)
+      .returning('id')
+      .execute();
+    changed.push(...rows.map((r) => r.id));
+  }
+  return changed;
+}
+
+// ---------------------------------------------------------------------------
+// Messages
+// ---------------------------------------------------------------------------
+
+export async function findMessage(db: DbOrTx, workspaceId: string, messageId: string): Promise<MessageRow | undefined> {
+  return db.selectFrom('messages').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', messageId).executeTakeFirst();
+}
+
+export async function existingProviderIds(db: DbOrTx, workspaceId: string, numberId: string, ids: readonly string[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const part of chunks([...new Set(ids)])) {
+    if (part.length === 0) continue;
+    const rows = await db
+      .selectFrom('messages')
+      .select('provider_message_id')
+      .where('workspace_id', '=', workspaceId)
+      .where('number_id', '=', numberId)
+      .where('provider_message_id', 'in', part)
+      .execute();
+    for (const r of rows) if (r.provider_message_id) out.add(r.provider_message_id);
+  }
+  return out;
+}
+
+export async function findMessagesByProviderIds(
+  db: DbOrTx,
+  workspaceId: string,
+  numberId: string,
+  ids: readonly string[],
+): Promise<MessageRow[]> {
+  const out: MessageRow[] = [];
+  for (const part of chunks([...new Set(ids)])) {
+    if (part.length === 0) continue;
+    out.push(
+      ...(await db
+        .selectFrom('messages')
+        .selectAll()
+        .where('workspace_id', '=', workspaceId)
+        .where('number_id', '=', numberId)
+        .where('provider_message_id', 'in', part)
+        .execute()),
+    );
+  }
+  return out;
+}
+
+/** Inserts messages; one already stored under the same (number, provider id) is skipped. Returns the ids actually inserted. */
+export async function insertMessages(db: DbOrTx, rows: readonly MessageRow[]): Promise<Set<string>> {
+  const inserted = new Set<string>();
+  for (const part of chunks(rows, 400)) {
+    const out = await db
+      .insertInto('messages')
+      .values(part)
+      .onConflict((oc) => oc.columns(['number_id', 'provider_message_id']).doNothing())
+      .returning('id')
+      .execute();
+    for (const r of out) inserted.add(r.id);
+  }
+  return inserted;
+}
+
+export async function insertMessage(db: DbOrTx, row: MessageRow): Promise<void> {
+  await db.insertInto('messages').values(row).execute();
+}
+
+export async function updateMessage(
+  db: DbOrTx,
+  workspaceId: string,
+  messageId: string,
+  patch: Partial<Omit<MessageRow, 'id' | 'workspace_id'>>,
+): Promise<void> {
+  await db.updateTable('messages').set(patch).where('workspace_id', '=', workspaceId).where('id', '=', messageId).execute();
+}
+
+/** Moves a status only if nobody changed it since it was read (compare-and-set). */
+export async function updateMessageStatus(
+  db: DbOrTx,
+  workspaceId: string,
+  messageId: string,
+  from: MessageRow['status'],
+  to: MessageRow['status'],
+  error: string | null,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('messages')
+    .set({ status: to, error })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', messageId)
+    .where('status', '=', from)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+// ---------------------------------------------------------------------------
+// Media rows
+// ---------------------------------------------------------------------------
+
+export async function insertMediaRows(db: DbOrTx, rows: readonly MediaRow[]): Promise<void> {
+  for (const part of chunks(rows, 300)) {
+    if (part.length > 0) await db.insertInto('media').values(part).execute();
+  }
+}
+
+export async function deleteMediaRows(db: DbOrTx, workspaceId: string, ids: readonly string[]): Promise<void> {
+  for (const part of chunks([...new Set(ids)])) {
+    if (part.length > 0) await db.deleteFrom('media').where('workspace_id', '=', workspaceId).where('id', 'in', part).execute();
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Reactions
+// ---------------------------------------------------------------------------
+
+export async function findReaction(db: DbOrTx, workspaceId: string, messageId: string, actor: ReactionRow['actor']) {
+  return db
+    .selectFrom('message_reactions')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('message_id', '=', messageId)
+    .where('actor', '=', actor)
+    .executeTakeFirst();
+}
+
+export async function upsertReaction(db: DbOrTx, row: ReactionRow): Promise<void> {
+  await db
+    .insertInto('message_reactions')
+    .values(row)
+    .onConflict((oc) => oc.columns(['message_id', 'actor']).doUpdateSet({ emoji: row.emoji, at: row.at }))
+    .execute();
+}
+
+export async function deleteReaction(db: DbOrTx, workspaceId: string, messageId: string, actor: ReactionRow['actor']): Promise<boolean> {
+  const result = await db
+    .deleteFrom('message_reactions')
+    .where('workspace_id', '=', workspaceId)
+    .where('message_id', '=', messageId)
+    .where('actor', '=', actor)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
+export async function listReactions(db: DbOrTx, workspaceId: string, messageIds: readonly string[]): Promise<ReactionRow[]> {
+  const out: ReactionRow[] = [];
+  for (const part of chunks([...new Set(messageIds)])) {
+    if (part.length === 0) continue;
+    out.push(
+      ...(await db
+        .selectFrom('message_reactions')
+        .selectAll()
+        .where('workspace_id', '=', workspaceId)
+        .where('message_id', 'in', part)
+        .execute()),
+    );
+  }
+  return out;
+}
