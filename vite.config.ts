@@ -25,6 +25,8 @@ export default defineConfig({
   server: {
     proxy: {
       // ws: the dashboard's live events will arrive over a WebSocket under /api.
+      // changeOrigin stays off: Host and Origin then agree, which the server's
+      // cross-site guard accepts as same-origin.
       '/api': { target: backend, ws: true, changeOrigin: false },
       '/healthz': backend,
       '/readyz': backend,

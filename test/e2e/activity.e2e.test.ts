@@ -27,7 +27,10 @@ afterEach(async () => {
 });
 
 async function chooseOption(p: Page, label: string, option: string): Promise<void> {
-  await p.locator('input').and(p.getByLabel(label, { exact: true })).click();
+  await p
+    .locator('input')
+    .and(p.getByLabel(label, { exact: true }))
+    .click();
   await p.getByRole('option', { name: option, exact: true }).click();
 }
 

@@ -27,7 +27,11 @@ export function launchBrowser(): Promise<Browser> {
 }
 
 /** A fresh, isolated browser profile (own cookies) pointed at one server. */
-export async function newContext(browser: Browser, baseURL: string, viewport = { width: 1280, height: 860 }): Promise<{ context: BrowserContext; page: Page }> {
+export async function newContext(
+  browser: Browser,
+  baseURL: string,
+  viewport = { width: 1280, height: 860 },
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ baseURL, viewport, locale: 'en-GB', timezoneId: 'UTC' });
   context.setDefaultTimeout(10_000);
   const page = await context.newPage();

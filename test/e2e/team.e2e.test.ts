@@ -45,7 +45,10 @@ describe('team and roles', () => {
     await addLogin(page, wsId);
     const row = page.getByRole('row').filter({ hasText: AGENT.email });
 
-    await row.locator('input').and(row.getByLabel(`Role of ${AGENT.name}`)).click();
+    await row
+      .locator('input')
+      .and(row.getByLabel(`Role of ${AGENT.name}`))
+      .click();
     await page.getByRole('option', { name: 'Admin', exact: true }).click();
     await visible(page.getByText(`${AGENT.name} is now admin.`));
     await page.reload();

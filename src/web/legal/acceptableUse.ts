@@ -13,10 +13,19 @@ export const acceptableUse: LegalDocument = {
         {
           list: [
             { term: 'No spam', text: 'only message people who expect to hear from you. Do not send unsolicited bulk messages.' },
-            { term: 'Lawful basis', text: 'have a lawful basis — such as consent or an existing customer relationship — for every person you message.' },
-            { term: 'Honour opt-outs', text: 'when someone asks to stop receiving messages, stop. WaSphere marks replies like STOP as opt-outs and leaves those contacts out of campaigns; do not work around that.' },
+            {
+              term: 'Lawful basis',
+              text: 'have a lawful basis — such as consent or an existing customer relationship — for every person you message.',
+            },
+            {
+              term: 'Honour opt-outs',
+              text: 'when someone asks to stop receiving messages, stop. WaSphere marks replies like STOP as opt-outs and leaves those contacts out of campaigns; do not work around that.',
+            },
             { term: 'WhatsApp’s terms', text: 'follow WhatsApp’s Terms of Service and Business Policy for every number you link.' },
-            { term: 'No unlawful content', text: 'do not send anything illegal, fraudulent, harassing, hateful or infringing, and do not impersonate anyone.' },
+            {
+              term: 'No unlawful content',
+              text: 'do not send anything illegal, fraudulent, harassing, hateful or infringing, and do not impersonate anyone.',
+            },
           ],
         },
       ],

@@ -13,7 +13,10 @@ export const cookies: LegalDocument = {
         {
           list: [
             { term: 'Name', text: 'wasphere_session' },
-            { term: 'Purpose', text: 'keeps you signed in. It is strictly necessary: without it the dashboard cannot work, so it needs no consent.' },
+            {
+              term: 'Purpose',
+              text: 'keeps you signed in. It is strictly necessary: without it the dashboard cannot work, so it needs no consent.',
+            },
             {
               term: 'Protection',
               text: 'HttpOnly (scripts in the page cannot read it), SameSite=Lax (not sent with requests started by other sites), and Secure when WaSphere is served over https.',
@@ -38,7 +41,10 @@ export const cookies: LegalDocument = {
               term: 'Purpose',
               text: 'helps improve WaSphere. It is first-party and read only by your own WaSphere server; the analytics it enables stay on that server.',
             },
-            { term: 'Withdrawing', text: 'you can take back your consent at any time — sign out and ask your WaSphere administrator; the cookie is then no longer set.' },
+            {
+              term: 'Withdrawing',
+              text: 'you can take back your consent at any time — sign out and ask your WaSphere administrator; the cookie is then no longer set.',
+            },
           ],
         },
       ],

@@ -115,9 +115,7 @@ export const privacy: LegalDocument = {
     {
       id: 'contact',
       heading: 'Contact',
-      blocks: [
-        'For any privacy request, contact your WaSphere administrator — or the team that gave you your login.',
-      ],
+      blocks: ['For any privacy request, contact your WaSphere administrator — or the team that gave you your login.'],
     },
   ],
 };

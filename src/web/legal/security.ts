@@ -19,7 +19,9 @@ export const security: LegalDocument = {
       blocks: [
         {
           list: [
-            { text: 'Each sign-in gets a long random token. The server keeps only a SHA-256 hash of it, so a copy of the database does not contain usable sessions.' },
+            {
+              text: 'Each sign-in gets a long random token. The server keeps only a SHA-256 hash of it, so a copy of the database does not contain usable sessions.',
+            },
             { text: 'The token travels in an HttpOnly cookie that page scripts cannot read.' },
             { text: 'Sessions expire, and “Sign out everywhere” ends every session of your account at once.' },
           ],
@@ -32,7 +34,9 @@ export const security: LegalDocument = {
       blocks: [
         {
           list: [
-            { text: 'Repeated sign-in attempts are rate-limited per account and per network address, and failed sign-ins are recorded in the activity log.' },
+            {
+              text: 'Repeated sign-in attempts are rate-limited per account and per network address, and failed sign-ins are recorded in the activity log.',
+            },
             { text: 'Requests from other websites that try to change anything are refused.' },
           ],
         },

@@ -21,7 +21,9 @@ export const terms: LegalDocument = {
           list: [
             { text: 'Give a real name and an email address you can receive mail at.' },
             { text: 'Keep your password to yourself. Each person on a team has their own login.' },
-            { text: 'You are responsible for what is done with your account. If you think someone else has used it, change your password and use “Sign out everywhere”.' },
+            {
+              text: 'You are responsible for what is done with your account. If you think someone else has used it, change your password and use “Sign out everywhere”.',
+            },
           ],
         },
       ],

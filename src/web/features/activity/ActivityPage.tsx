@@ -54,13 +54,7 @@ export default function ActivityPage() {
         title="Activity"
         description="Who did what in this workspace, and from where."
         actions={
-          <Button
-            component="a"
-            href={activityCsvUrl(ws.id, filters)}
-            download
-            variant="default"
-            leftSection={<IconDownload size={16} />}
-          >
+          <Button component="a" href={activityCsvUrl(ws.id, filters)} download variant="default" leftSection={<IconDownload size={16} />}>
             Export CSV
           </Button>
         }
@@ -124,9 +118,7 @@ export default function ActivityPage() {
           </Stack>
         ) : entries.length === 0 ? (
           <EmptyHint icon={<IconHistory size={22} />} title={filtered ? 'Nothing matches these filters' : 'No activity yet'}>
-            {filtered
-              ? 'Try another person, action or date range.'
-              : 'Sign-ins, setting changes and team changes will be listed here.'}
+            {filtered ? 'Try another person, action or date range.' : 'Sign-ins, setting changes and team changes will be listed here.'}
           </EmptyHint>
         ) : (
           <Table.ScrollContainer minWidth={760} type="native">
@@ -186,7 +178,8 @@ export default function ActivityPage() {
         </Group>
       ) : entries.length > 0 ? (
         <Text ta="center" size="xs" c="dimmed" mt="md">
-          {entries.length === 1 ? '1 entry' : `${entries.length} entries`} · older entries are removed after the workspace’s retention period
+          {entries.length === 1 ? '1 entry' : `${entries.length} entries`} · older entries are removed after the workspace’s retention
+          period
         </Text>
       ) : null}
     </>

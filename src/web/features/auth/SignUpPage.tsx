@@ -60,10 +60,7 @@ export default function SignUpPage() {
       below={signInLink}
       width={460}
     >
-      <SignupForm
-        submitLabel={firstRun ? 'Create my WaSphere' : 'Create account'}
-        onDone={() => navigate('/', { replace: true })}
-      />
+      <SignupForm submitLabel={firstRun ? 'Create my WaSphere' : 'Create account'} onDone={() => navigate('/', { replace: true })} />
     </PublicLayout>
   );
 }

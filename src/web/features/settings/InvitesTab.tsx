@@ -1,5 +1,20 @@
 import { useState } from 'react';
-import { Alert, Badge, Button, CopyButton, Group, Modal, NumberInput, Select, Stack, Table, Text, TextInput, Tooltip, ActionIcon } from '@mantine/core';
+import {
+  Alert,
+  Badge,
+  Button,
+  CopyButton,
+  Group,
+  Modal,
+  NumberInput,
+  Select,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Tooltip,
+  ActionIcon,
+} from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { IconCheck, IconCopy, IconLink, IconMailPlus, IconX } from '@tabler/icons-react';
 import type { Role } from '../../../contracts/common';
@@ -23,8 +38,8 @@ function CreatedLink({ url, onDone }: { url: string; onDone: () => void }) {
     <Alert color="brand" variant="light" icon={<IconLink size={18} />} title="Invite link created" mb="lg">
       <Stack gap="sm">
         <Text size="sm">
-          Copy it now and send it to your teammate: for your security it is shown only once. Anyone with this link can join
-          until it expires or is revoked.
+          Copy it now and send it to your teammate: for your security it is shown only once. Anyone with this link can join until it expires
+          or is revoked.
         </Text>
         <Group gap="xs" wrap="nowrap">
           <TextInput
@@ -38,7 +53,11 @@ function CreatedLink({ url, onDone }: { url: string; onDone: () => void }) {
           />
           <CopyButton value={url} timeout={2000}>
             {({ copied, copy }) => (
-              <Button onClick={copy} leftSection={copied ? <IconCheck size={16} /> : <IconCopy size={16} />} variant={copied ? 'filled' : 'light'}>
+              <Button
+                onClick={copy}
+                leftSection={copied ? <IconCheck size={16} /> : <IconCopy size={16} />}
+                variant={copied ? 'filled' : 'light'}
+              >
                 {copied ? 'Copied' : 'Copy link'}
               </Button>
             )}
@@ -89,7 +108,8 @@ export function InvitesTab({ workspaceId }: { workspaceId: string }) {
                   form.reset();
                 },
                 onError: (err) => {
-                  if (err instanceof ApiError && err.code === 'validation_failed' && Object.keys(err.fieldErrors).length) form.setErrors(err.fieldErrors);
+                  if (err instanceof ApiError && err.code === 'validation_failed' && Object.keys(err.fieldErrors).length)
+                    form.setErrors(err.fieldErrors);
                   else notifyError(err, 'Could not create the invite');
                 },
               },

@@ -9,7 +9,15 @@ import { ApiError } from '../../api/client';
 import { notifyError, notifySuccess } from '../../api/notify';
 import { EmptyHint, FullPageLoader, QueryError } from '../../components/States';
 import { MIN_PASSWORD, validateEmail, validateName, validateNewPassword } from '../auth/validation';
-import { canManage, ROLE_LABELS, useAddMember, useChangeMemberRole, useMembers, useRemoveMember, useResetMemberPassword } from '../workspace/api';
+import {
+  canManage,
+  ROLE_LABELS,
+  useAddMember,
+  useChangeMemberRole,
+  useMembers,
+  useRemoveMember,
+  useResetMemberPassword,
+} from '../workspace/api';
 import { SettingsSection } from './SettingsSection';
 
 export const ROLE_OPTIONS: { value: Role; label: string }[] = [
@@ -19,8 +27,7 @@ export const ROLE_OPTIONS: { value: Role; label: string }[] = [
 ];
 const ROLE_SHORT = (['owner', 'admin', 'agent'] as const).map((r) => ({ value: r, label: ROLE_LABELS[r] }));
 
-export const formatDate = (iso: string) =>
-  new Date(iso).toLocaleDateString(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
+export const formatDate = (iso: string) => new Date(iso).toLocaleDateString(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
 
 function AddLoginModal({ workspaceId, opened, onClose }: { workspaceId: string; opened: boolean; onClose: () => void }) {
   const add = useAddMember(workspaceId);
@@ -293,4 +300,3 @@ export function MembersTab({ workspace, currentUserId }: { workspace: Membership
     </SettingsSection>
   );
 }
-

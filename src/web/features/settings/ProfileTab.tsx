@@ -44,7 +44,13 @@ export function ProfileTab({ me }: { me: MeDtoT }) {
         >
           <Stack maw={440}>
             <TextInput label="Name" autoComplete="name" {...form.getInputProps('name')} />
-            <TextInput label="Email" type="email" autoComplete="email" description="You sign in with this address." {...form.getInputProps('email')} />
+            <TextInput
+              label="Email"
+              type="email"
+              autoComplete="email"
+              description="You sign in with this address."
+              {...form.getInputProps('email')}
+            />
             <Group>
               <Button type="submit" loading={update.isPending} disabled={!form.isDirty()}>
                 Save profile

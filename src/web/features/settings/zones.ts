@@ -1,6 +1,6 @@
 /** Time zones the browser knows, plus UTC (which some browsers leave out of the list). */
 export function timeZoneOptions(current?: string): string[] {
-  let zones: string[] = [];
+  let zones: string[];
   try {
     zones = Intl.supportedValuesOf('timeZone');
   } catch {
@@ -13,7 +13,29 @@ export function timeZoneOptions(current?: string): string[] {
 }
 
 // Region codes Intl can name but that are not countries a phone number belongs to.
-const NOT_COUNTRIES = new Set(['EU', 'EZ', 'UN', 'QO', 'ZZ', 'XA', 'XB', 'AA', 'QM', 'QN', 'QP', 'QQ', 'QR', 'QS', 'QT', 'QU', 'QV', 'QW', 'QX', 'QY', 'QZ']);
+const NOT_COUNTRIES = new Set([
+  'EU',
+  'EZ',
+  'UN',
+  'QO',
+  'ZZ',
+  'XA',
+  'XB',
+  'AA',
+  'QM',
+  'QN',
+  'QP',
+  'QQ',
+  'QR',
+  'QS',
+  'QT',
+  'QU',
+  'QV',
+  'QW',
+  'QX',
+  'QY',
+  'QZ',
+]);
 
 let countriesCache: { value: string; label: string }[] | null = null;
 
@@ -21,7 +43,7 @@ let countriesCache: { value: string; label: string }[] | null = null;
 export function countryOptions(): { value: string; label: string }[] {
   if (countriesCache) return countriesCache;
   const out: { value: string; label: string }[] = [];
-  let names: Intl.DisplayNames | null = null;
+  let names: Intl.DisplayNames | null;
   try {
     names = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
   } catch {

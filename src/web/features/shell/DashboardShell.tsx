@@ -40,7 +40,9 @@ export function DashboardShell() {
   const base = `/w/${current.id}`;
   const isActive = (path: string) => {
     const full = path ? `${base}/${path}` : base;
-    return path ? location.pathname === full || location.pathname.startsWith(`${full}/`) : location.pathname === base || location.pathname === `${base}/`;
+    return path
+      ? location.pathname === full || location.pathname.startsWith(`${full}/`)
+      : location.pathname === base || location.pathname === `${base}/`;
   };
 
   return (

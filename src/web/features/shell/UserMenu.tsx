@@ -19,8 +19,7 @@ export function UserMenu({ user, settingsPath }: { user: UserDtoT; settingsPath:
   const logoutAll = useLogout(true);
   const [confirmAll, setConfirmAll] = useState(false);
 
-  const signOut = () =>
-    logout.mutate(undefined, { onError: (e) => notifyError(e, 'Could not sign out') });
+  const signOut = () => logout.mutate(undefined, { onError: (e) => notifyError(e, 'Could not sign out') });
 
   return (
     <>
@@ -67,8 +66,8 @@ export function UserMenu({ user, settingsPath }: { user: UserDtoT; settingsPath:
       <Modal opened={confirmAll} onClose={() => setConfirmAll(false)} title="Sign out everywhere?">
         <Stack>
           <Text size="sm">
-            This ends every session of your account — on this browser and on all other devices. You will need your password to
-            sign in again.
+            This ends every session of your account — on this browser and on all other devices. You will need your password to sign in
+            again.
           </Text>
           <Group justify="flex-end">
             <Button variant="default" onClick={() => setConfirmAll(false)}>
@@ -77,9 +76,7 @@ export function UserMenu({ user, settingsPath }: { user: UserDtoT; settingsPath:
             <Button
               color="red"
               loading={logoutAll.isPending}
-              onClick={() =>
-                logoutAll.mutate(undefined, { onError: (e) => notifyError(e, 'Could not sign out everywhere') })
-              }
+              onClick={() => logoutAll.mutate(undefined, { onError: (e) => notifyError(e, 'Could not sign out everywhere') })}
             >
               Sign out everywhere
             </Button>

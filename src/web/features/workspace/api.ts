@@ -78,7 +78,8 @@ export function useChangeMemberRole(id: string) {
   return useMutation({
     mutationFn: (v: { userId: string; role: Role }) =>
       api<MemberDtoT>(`${ws(id)}/members/${encodeURIComponent(v.userId)}`, { method: 'PATCH', body: { role: v.role } }),
-    onSettled: () => Promise.all([qc.invalidateQueries({ queryKey: workspaceKeys.members(id) }), qc.invalidateQueries({ queryKey: meKey })]),
+    onSettled: () =>
+      Promise.all([qc.invalidateQueries({ queryKey: workspaceKeys.members(id) }), qc.invalidateQueries({ queryKey: meKey })]),
   });
 }
 
