@@ -5,12 +5,14 @@
 import { proto } from 'baileys';
 
 import { makeServerIdentity } from './cert.js';
+import { decryptMedia, encryptMedia, startMediaServer, undiciAgentTrusting } from './media.js';
 import { startSocketServer } from './server.js';
 import type { SimConnection } from './server.js';
 import { World } from './world.js';
 import type { Customer, ReceivedMessage, SentByCustomer } from './world.js';
 
 export { trustSimulatorRoot } from './cert.js';
+export { undiciAgentTrusting } from './media.js';
 export type { Customer, ReceivedMessage, SentByCustomer } from './world.js';
 
 export interface WaSimOptions {
@@ -36,6 +38,24 @@ export interface WaSim {
     message: proto.IMessage,
     options?: { business?: string; id?: string; type?: string; mediatype?: string },
   ): Promise<SentByCustomer>;
+  sendImage(
+    from: string,
+    image: { data: Buffer; mimetype?: string; caption?: string; width?: number; height?: number },
+    options?: { business?: string; id?: string },
+  ): Promise<SentByCustomer>;
+  sendDocument(
+    from: string,
+    document: { data: Buffer; mimetype: string; fileName: string; caption?: string },
+    options?: { business?: string; id?: string },
+  ): Promise<SentByCustomer>;
+  /** a text quoting an earlier message of the chat (either side) */
+  sendReply(from: string, quotedId: string, text: string, options?: { business?: string; id?: string }): Promise<SentByCustomer>;
+  /** reaction to a message of the chat (either side); empty emoji removes the reaction */
+  sendReaction(from: string, messageId: string, emoji: string, options?: { business?: string; id?: string }): Promise<SentByCustomer>;
+  /** fetches and decrypts the media of a message (what the business uploaded, or what a customer sent) */
+  downloadMedia(message: proto.IMessage): Promise<Buffer>;
+  /** loopback HTTPS media endpoint; trust `certificate` in the client (fetchAgent for uploads, undici dispatcher for downloads) */
+  media: { host: string; certificate: Buffer; fetchDispatcher(): Promise<unknown> };
   /** decrypted messages the business sent to this customer */
   receivedBy(customerPhone: string): ReceivedMessage[];
   /** resolves with the next message the business sends to the customer (or one already received matching `match`) */
@@ -90,6 +110,50 @@ export async function createWaSim(options: WaSimOptions = {}): Promise<WaSim> {
     { port: options.port, log },
   );
 
+  const media = await startMediaServer();
+  world.mediaHost = media.host;
+
+  const sendMedia = async (
+    from: string,
+    kind: 'image' | 'document',
+    data: Buffer,
+    fields: proto.Message.IImageMessage & proto.Message.IDocumentMessage,
+    options: { business?: string; id?: string } = {},
+  ): Promise<SentByCustomer> => {
+    const encrypted = await encryptMedia(data, kind);
+    const directPath = media.put(encrypted.file, kind);
+    const common = {
+      url: `https://${media.host}${directPath}`,
+      directPath,
+      mediaKey: encrypted.mediaKey,
+      fileSha256: encrypted.fileSha256,
+      fileEncSha256: encrypted.fileEncSha256,
+      fileLength: encrypted.fileLength,
+      mediaKeyTimestamp: Math.floor(Date.now() / 1000),
+    };
+    const message: proto.IMessage =
+      kind === 'image'
+        ? {
+            imageMessage: {
+              ...common,
+              mimetype: fields.mimetype ?? 'image/png',
+              caption: fields.caption,
+              width: fields.width,
+              height: fields.height,
+            },
+          }
+        : {
+            documentMessage: {
+              ...common,
+              mimetype: fields.mimetype,
+              fileName: fields.fileName,
+              title: fields.fileName,
+              caption: fields.caption,
+            },
+          };
+    return world.sendFromCustomer(from, message, { ...options, type: 'media', mediatype: kind });
+  };
+
   const sim: WaSim = {
     url: sockets.url,
     rootPublicKey: identity.root.public,
@@ -98,6 +162,54 @@ export async function createWaSim(options: WaSimOptions = {}): Promise<WaSim> {
     scanQr: (qr, input) => world.scanQr(qr, input),
     sendText: (from, text, opts) => world.sendFromCustomer(from, { conversation: text }, { ...opts, type: 'text' }),
     sendMessage: (from, message, opts) => world.sendFromCustomer(from, message, opts),
+    sendImage: (from, image, opts) => sendMedia(from, 'image', image.data, image, opts),
+    sendDocument: (from, document, opts) => sendMedia(from, 'document', document.data, document, opts),
+    sendReply: (from, quotedId, text, opts) => {
+      const customer = world.getCustomer(from);
+      const business = world.getBusiness(opts?.business);
+      const quoted = world.findChatMessage(from, quotedId);
+      if (!quoted) throw new Error(`no message ${quotedId} in the chat of ${from}`);
+      return world.sendFromCustomer(
+        from,
+        {
+          extendedTextMessage: {
+            text,
+            contextInfo: {
+              stanzaId: quotedId,
+              participant: quoted.fromCustomer ? customer.jid : business.jid,
+              quotedMessage: quoted.message,
+            },
+          },
+        },
+        { ...opts, type: 'text' },
+      );
+    },
+    sendReaction: (from, messageId, emoji, opts) => {
+      const business = world.getBusiness(opts?.business);
+      const target = world.findChatMessage(from, messageId);
+      if (!target) throw new Error(`no message ${messageId} in the chat of ${from}`);
+      // the key is from the reacting phone's perspective: the chat is the business, fromMe = the customer wrote it
+      return world.sendFromCustomer(
+        from,
+        {
+          reactionMessage: {
+            key: { remoteJid: business.jid, fromMe: target.fromCustomer, id: messageId },
+            text: emoji,
+            senderTimestampMs: Date.now(),
+          },
+        },
+        { ...opts, type: 'reaction' },
+      );
+    },
+    downloadMedia: async (message) => {
+      const content = message.imageMessage ?? message.documentMessage ?? message.videoMessage ?? message.audioMessage;
+      const kind = message.imageMessage ? 'image' : message.documentMessage ? 'document' : message.videoMessage ? 'video' : 'audio';
+      if (!content?.mediaKey || !(content.directPath || content.url)) throw new Error('not a media message');
+      const file = media.get(content.directPath ?? content.url!);
+      if (!file) throw new Error(`media not found on the simulator: ${content.directPath ?? content.url}`);
+      return decryptMedia(file, content.mediaKey, kind);
+    },
+    media: { host: media.host, certificate: media.certificate, fetchDispatcher: () => undiciAgentTrusting(media.certificate) },
     receivedBy: (phone) => [...world.getCustomer(phone).inbox],
     waitForMessage: (phone, match = () => true, timeoutMs = 10_000) => {
       const customer = world.getCustomer(phone);
@@ -128,6 +240,7 @@ export async function createWaSim(options: WaSimOptions = {}): Promise<WaSim> {
     replaced: (business) => world.replaced(business),
     close: async () => {
       await sockets.close();
+      await media.close();
     },
   };
   return sim;

@@ -51,26 +51,24 @@ export class SimDevice {
   readonly registrationId = keyhelper.generateRegistrationId();
   readonly signedPreKey = keyhelper.generateSignedPreKey(this.identity, 1);
   private readonly preKeys = new Map<number, SignalKeyPair>();
-  private readonly offered = new Set<number>();
   private nextPreKeyId = 1;
   private readonly sessions = new Map<string, SessionRecord>();
   private readonly storage: SignalStorage;
 
   constructor(readonly jid: string) {
-    const device = this;
     this.storage = {
-      loadSession: async (id) => device.sessions.get(id),
+      loadSession: async (id) => this.sessions.get(id),
       storeSession: async (id, record) => {
-        device.sessions.set(id, record);
+        this.sessions.set(id, record);
       },
       isTrustedIdentity: () => true,
-      loadPreKey: async (id) => device.preKeys.get(Number(id)),
+      loadPreKey: async (id) => this.preKeys.get(Number(id)),
       removePreKey: (id) => {
-        device.preKeys.delete(Number(id));
+        this.preKeys.delete(Number(id));
       },
-      loadSignedPreKey: () => device.signedPreKey.keyPair,
-      getOurRegistrationId: () => device.registrationId,
-      getOurIdentity: () => device.identity,
+      loadSignedPreKey: () => this.signedPreKey.keyPair,
+      getOurRegistrationId: () => this.registrationId,
+      getOurIdentity: () => this.identity,
     };
   }
 
@@ -84,7 +82,6 @@ export class SimDevice {
     const keyId = this.nextPreKeyId++;
     const preKey = keyhelper.generatePreKey(keyId);
     this.preKeys.set(keyId, preKey.keyPair);
-    this.offered.add(keyId);
     return {
       registrationId: this.registrationId,
       identity: this.identityPublic,

@@ -96,6 +96,8 @@ export interface Customer {
   inbox: ReceivedMessage[];
   /** receipts the business sent for this customer's messages: id → receipt types ('delivery', 'read', …) */
   receiptsFromBusiness: Map<string, string[]>;
+  /** what this customer sent, by id (for quoting and reacting) */
+  sent: Map<string, proto.IMessage>;
 }
 
 export interface SentByCustomer {
@@ -160,6 +162,7 @@ export class World extends EventEmitter {
       device: new SimDevice(`${phone}@s.whatsapp.net`),
       inbox: [],
       receiptsFromBusiness: new Map(),
+      sent: new Map(),
     };
     this.customers.set(phone, customer);
     this.users.set(phone, { kind: 'customer', customer });
@@ -577,6 +580,7 @@ export class World extends EventEmitter {
     const business = this.getBusiness(options.business);
     const id = options.id ?? newMessageId();
     const plaintext = padMessage(message);
+    customer.sent.set(id, message);
     const companions = [...business.companions.values()].filter((c) => !c.removed);
     let devices = 0;
     for (const companion of companions) {
@@ -602,6 +606,15 @@ export class World extends EventEmitter {
   }
 
   // ---------------------------------------------------------------- business → customer
+
+  /** a message from either side of a customer's chat, by id */
+  findChatMessage(customerPhone: string, id: string): { message: proto.IMessage; fromCustomer: boolean } | undefined {
+    const customer = this.getCustomer(customerPhone);
+    const own = customer.sent.get(id);
+    if (own) return { message: own, fromCustomer: true };
+    const theirs = customer.inbox.find((m) => m.id === id);
+    return theirs ? { message: theirs.message, fromCustomer: false } : undefined;
+  }
 
   private async onMessage(conn: SimConnection, stanza: BinaryNode): Promise<void> {
     const companion = conn.tag.companion as Companion | undefined;
