@@ -137,7 +137,14 @@ export function createNumberManager(deps: NumberManagerDeps) {
   let heartbeat: unknown = null;
   let acquirer: unknown = null;
   let unsubscribeBus: (() => void) | null = null;
-  let ticking = { renew: false, acquire: false };
+  const ticking = { renew: false, acquire: false };
+  const inflight = new Set<Promise<void>>();
+  /** Runs a periodic pass and remembers it until done, so `settled()` and `stop()` can wait for it. */
+  const track = (pass: () => Promise<void>) => {
+    const p = pass().finally(() => inflight.delete(p));
+    inflight.add(p);
+    return p;
+  };
 
   // -------------------------------------------------------------------------
   // State, events, activity
@@ -280,7 +287,13 @@ export function createNumberManager(deps: NumberManagerDeps) {
     r.state = update.state;
     switch (update.state) {
       case 'connecting':
-        await writeState(r, 'connecting', previous === 'idle' ? null : undefined);
+        if (previous === 'reconnecting') {
+          // A scheduled retry is starting: the dashboard keeps showing "reconnecting" and why.
+          r.state = 'reconnecting';
+          await writeState(r, 'reconnecting', undefined);
+        } else {
+          await writeState(r, 'connecting', previous === 'idle' ? null : undefined);
+        }
         return;
       case 'reconnecting':
         if (!update.reason) {
@@ -515,9 +528,9 @@ export function createNumberManager(deps: NumberManagerDeps) {
         if (event.type !== 'message.created' || event.payload.direction !== 'out') return;
         for (const r of runners.values()) if (r.ref.workspaceId === event.workspaceId) r.worker?.wake();
       });
-      heartbeat = timers.setInterval(() => void renewTick(), Math.max(1, Math.floor(leaseMs / 3)));
-      acquirer = timers.setInterval(() => void acquireTick(), acquireEveryMs);
-      await acquireTick();
+      heartbeat = timers.setInterval(() => void track(renewTick), Math.max(1, Math.floor(leaseMs / 3)));
+      acquirer = timers.setInterval(() => void track(acquireTick), acquireEveryMs);
+      await track(acquireTick);
     },
 
     /** Closes every session this process runs and releases their leases (the numbers stay linked). */
@@ -529,6 +542,7 @@ export function createNumberManager(deps: NumberManagerDeps) {
       heartbeat = acquirer = null;
       unsubscribeBus?.();
       unsubscribeBus = null;
+      await Promise.all([...inflight]);
       await Promise.all([...runners.values()].map((r) => halt(r, { release: true })));
     },
 
@@ -622,6 +636,7 @@ export function createNumberManager(deps: NumberManagerDeps) {
     /** Resolves once queued connection handling and history imports have finished (tests). */
     async settled(): Promise<void> {
       for (let i = 0; i < 5; i++) {
+        await Promise.all([...inflight]);
         await Promise.all([...runners.values()].flatMap((r) => [r.ops, r.history]));
         await new Promise((resolve) => setImmediate(resolve));
       }
