@@ -13,6 +13,10 @@ import type { Customer, ReceivedMessage, SentByCustomer } from './world.js';
 
 export { trustSimulatorRoot } from './cert.js';
 export { undiciAgentTrusting } from './media.js';
+export { runLoad } from './load.js';
+export type { LoadOptions, LoadResult } from './load.js';
+export { startControlHttp } from './control-http.js';
+export type { ControlHttp } from './control-http.js';
 export type { Customer, ReceivedMessage, SentByCustomer } from './world.js';
 
 export interface WaSimOptions {
