@@ -411,6 +411,9 @@ export function createIngest(deps: { db: Db; clock: Clock; bus: EventBus; media:
         }
       }
 
+      // With SQLite every query completes synchronously, so back-to-back history chunks would run as one
+      // unbroken chain of microtasks; yielding to the event loop first lets live messages and requests in between.
+      if (!live) await new Promise((resolve) => setImmediate(resolve));
       const out = new Outbox();
       await db.transaction().execute(async (tx) => {
         const now = clock.now();
