@@ -13,6 +13,7 @@
  *   GET  /customers/:phone/receipts/:id           receipts the business sent for a customer message
  *   POST /customers/:phone/deliver {messageId}    customer phone confirms delivery
  *   POST /customers/:phone/read    {messageId}    customer phone reads
+ *   POST /messages/:id/ack         {error?}       server ack for a business message (when created with autoAck: false)
  *   POST /faults/drop | /faults/stream-error {code} | /faults/logout | /faults/replaced   (optional {business})
  *   POST /load                     {customers, messagesPerCustomer, ratePerSecond}
  */
@@ -131,6 +132,10 @@ export async function startControlHttp(sim: WaSim, options: { port?: number } = 
             return { ok: true };
         }
       }
+    }
+    if (method === 'POST' && a === 'messages' && b && c === 'ack') {
+      sim.ack(b, body.error === undefined ? {} : { error: Number(body.error) });
+      return { ok: true };
     }
     if (method === 'POST' && a === 'faults') {
       switch (b) {

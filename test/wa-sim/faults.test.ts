@@ -1,4 +1,4 @@
-import { DisconnectReason } from 'baileys';
+import { DisconnectReason, proto } from 'baileys';
 import type { WAMessage } from 'baileys';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
@@ -70,6 +70,26 @@ describe('wa-sim faults', () => {
     const retry = connectClient(sim, auth);
     clients.push(retry);
     expect((await retry.closed).statusCode).toBe(DisconnectReason.loggedOut);
+  });
+
+  it('server ack with an error code → Baileys marks the message failed (status ERROR)', async () => {
+    sim.world.autoAck = false;
+    sim.createCustomer({ phone: '447700900301' });
+    const failed = new Promise<{ status: unknown; params: unknown }>((resolve) =>
+      current().sock.ev.on('messages.update', (updates) => {
+        const u = updates.find((x) => x.update.status === proto.WebMessageInfo.Status.ERROR);
+        if (u) resolve({ status: u.update.status, params: u.update.messageStubParameters });
+      }),
+    );
+    // wait for Baileys' own copy first: updates inside its ~100 ms event-buffer window are folded into that upsert
+    const ownCopy = new Promise<void>((resolve) =>
+      current().sock.ev.on('messages.upsert', ({ messages }) => messages[0]?.key.fromMe && resolve()),
+    );
+    const sent = await current().sock.sendMessage('447700900301@s.whatsapp.net', { text: 'will fail' });
+    await sim.waitForMessage('447700900301', (m) => m.id === sent!.key.id);
+    await ownCopy;
+    sim.ack(sent!.key.id!, { error: 479 });
+    expect((await failed).params).toEqual(['479']);
   });
 
   it('connection replaced → 440, both on command and when the same device logs in twice', async () => {

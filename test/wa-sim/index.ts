@@ -24,6 +24,8 @@ export interface WaSimOptions {
   port?: number;
   /** log function for simulator diagnostics; silent by default (WA_SIM_DEBUG=1 logs to stderr) */
   log?: (msg: string, data?: unknown) => void;
+  /** ack business messages as soon as they arrive (default true); false → call sim.ack(id) */
+  autoAck?: boolean;
 }
 
 export interface WaSim {
@@ -67,6 +69,8 @@ export interface WaSim {
   /** receipts the business sent for a customer's message ('delivery', 'read', 'inactive', …) */
   receiptsFor(customerPhone: string, messageId: string): string[];
   waitForReceipt(customerPhone: string, messageId: string, type?: string, timeoutMs?: number): Promise<void>;
+  /** server ack for a business message (automatic unless `autoAck: false`); `error` makes Baileys mark it failed */
+  ack(messageId: string, options?: { error?: number }): void;
   /** the customer's phone confirms delivery / read of a business message */
   deliver(customerPhone: string, messageId: string): void;
   read(customerPhone: string, messageId: string): void;
@@ -104,6 +108,7 @@ export async function createWaSim(options: WaSimOptions = {}): Promise<WaSim> {
     (process.env.WA_SIM_DEBUG ? (msg: string, data?: unknown) => console.error(`[wa-sim] ${msg}`, data ?? '') : () => undefined);
   const identity = makeServerIdentity();
   const world = new World(log);
+  world.autoAck = options.autoAck ?? true;
   const sockets = await startSocketServer(
     identity,
     {
@@ -236,6 +241,7 @@ export async function createWaSim(options: WaSimOptions = {}): Promise<WaSim> {
       if (has()) return;
       await waitForEvent(world, 'business-receipt', () => (has() ? true : undefined), timeoutMs, `receipt ${id}`);
     },
+    ack: (id, opts) => world.ackOutbound(id, opts),
     deliver: (phone, id) => world.sendReceiptFromCustomer(phone, id),
     read: (phone, id) => world.sendReceiptFromCustomer(phone, id, 'read'),
     drop: (business) => world.drop(business),

@@ -134,6 +134,9 @@ export class World extends EventEmitter {
   private readonly outboundSender = new Map<string, Companion>();
   /** answer hooks for iqs the server itself sent (pair-success) */
   private readonly awaitingReply = new Map<string, (reply: BinaryNode) => void>();
+  /** when false, outbound messages wait for ackOutbound() */
+  autoAck = true;
+  private readonly pendingAcks = new Map<string, { conn: SimConnection; to: string }>();
   /** outbound message ids the server has acked */
   readonly ackedOutbound = new Set<string>();
   /** hosts for `media_conn`, set when the media server runs */
@@ -661,10 +664,31 @@ export class World extends EventEmitter {
       }
     }
     this.outboundSender.set(id, companion);
-    // the server ack: class=message, from = the chat
-    this.send(conn, node('ack', { class: 'message', id, from: to, t: nowSeconds() }));
-    this.ackedOutbound.add(id);
+    this.pendingAcks.set(id, { conn, to });
+    if (this.autoAck) this.ackOutbound(id);
     this.emit('outbound', { id, to, delivered });
+  }
+
+  /**
+   * The server ack for a business message: `<ack class="message" id from=<chat> t/>`. With `error`, Baileys marks
+   * the message failed (messages.update status ERROR, messageStubParameters [code]). rc14 emits nothing on a plain ack:
+   * the sent message stays PENDING until a receipt arrives.
+   */
+  ackOutbound(messageId: string, options: { error?: number } = {}): void {
+    const pending = this.pendingAcks.get(messageId);
+    if (!pending) throw new Error(`no un-acked outbound message ${messageId}`);
+    this.pendingAcks.delete(messageId);
+    this.send(
+      pending.conn,
+      node('ack', {
+        class: 'message',
+        id: messageId,
+        from: pending.to,
+        t: nowSeconds(),
+        ...(options.error ? { error: String(options.error) } : {}),
+      }),
+    );
+    if (!options.error) this.ackedOutbound.add(messageId);
   }
 
   /** receipts for a business message, as the customer's phone would send them */
