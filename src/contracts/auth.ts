@@ -41,7 +41,12 @@ export const MeDto = Type.Object({ user: UserDto, workspaces: Type.Array(Members
 export type MeDtoT = Static<typeof MeDto>;
 
 export const UpdateMeBody = Type.Object(
-  { name: Type.Optional(PersonName), email: Type.Optional(Email) },
+  {
+    name: Type.Optional(PersonName),
+    email: Type.Optional(Email),
+    /** Opt in to or withdraw from optional analytics at any time (PRODUCT §10). */
+    analyticsConsent: Type.Optional(Type.Boolean()),
+  },
   { additionalProperties: false, minProperties: 1 },
 );
 export type UpdateMeBodyT = Static<typeof UpdateMeBody>;

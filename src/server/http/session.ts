@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { unauthenticated } from './errors.js';
@@ -5,6 +6,8 @@ import type { Caller, RequestMeta } from '../modules/caller.js';
 import type { AuthService } from '../modules/auth/service.js';
 
 export const SESSION_COOKIE = 'wasphere_session';
+/** Set only for people who opted in to optional analytics; a pseudonymous first-party id. */
+export const ANALYTICS_COOKIE = 'wasphere_analytics';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -39,6 +42,21 @@ export function cookieWriter(secure: boolean) {
     },
     clear(reply: FastifyReply): void {
       void reply.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', secure, path: '/' });
+    },
+    /** Keeps the analytics cookie in step with the person's consent: set when given, deleted when not. */
+    syncAnalytics(reply: FastifyReply, request: FastifyRequest, consent: boolean): void {
+      const present = request.cookies[ANALYTICS_COOKIE] !== undefined;
+      if (consent && !present) {
+        void reply.setCookie(ANALYTICS_COOKIE, randomUUID(), {
+          httpOnly: true,
+          sameSite: 'lax',
+          secure,
+          path: '/',
+          maxAge: 365 * 24 * 3600,
+        });
+      } else if (!consent && present) {
+        void reply.clearCookie(ANALYTICS_COOKIE, { httpOnly: true, sameSite: 'lax', secure, path: '/' });
+      }
     },
   };
 }

@@ -33,7 +33,7 @@ export const cookies: LegalDocument = {
       id: 'analytics',
       heading: 'Optional analytics cookie',
       blocks: [
-        'No other cookie is set unless you ticked the optional analytics box when you signed up. If you did, WaSphere also sets:',
+        'No other cookie is set unless you opted in to optional analytics — at sign-up, or later in Settings → Profile. If you did, WaSphere also sets:',
         {
           list: [
             { term: 'Name', text: 'wasphere_analytics' },
@@ -43,7 +43,7 @@ export const cookies: LegalDocument = {
             },
             {
               term: 'Withdrawing',
-              text: 'you can take back your consent at any time — sign out and ask your WaSphere administrator; the cookie is then no longer set.',
+              text: 'turn “Allow optional analytics” off in Settings → Profile at any time; the cookie is deleted at once and no longer set.',
             },
           ],
         },

@@ -86,7 +86,7 @@ export const privacy: LegalDocument = {
             { term: 'Deletion', text: 'you can ask for your account and the messages stored with it to be deleted.' },
             {
               term: 'Withdrawing consent',
-              text: 'you can take back your analytics consent at any time: sign out and ask support (your WaSphere administrator) to remove the analytics cookies.',
+              text: 'you can take back your analytics consent at any time with the switch in Settings → Profile, which removes the analytics cookie at once; your WaSphere administrator can help too.',
             },
             { term: 'Complaints', text: 'where it applies, you can complain to your local data protection authority.' },
           ],

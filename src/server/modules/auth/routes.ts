@@ -121,8 +121,19 @@ export function authRoutes(deps: { auth: AuthService; instance: InstanceService;
 
     app.patch(
       '/me',
-      { schema: { tags: ['me'], summary: 'Change name or email', body: UpdateMeBody, response: { 200: MeDto, ...errors } } },
-      (request) => auth.updateProfile(requireCaller(request), request.body),
+      {
+        schema: {
+          tags: ['me'],
+          summary: 'Change name, email or analytics consent',
+          body: UpdateMeBody,
+          response: { 200: MeDto, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const me = await auth.updateProfile(requireCaller(request), request.body);
+        cookies.syncAnalytics(reply, request, me.user.analyticsConsent);
+        return me;
+      },
     );
 
     app.post(

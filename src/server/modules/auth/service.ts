@@ -298,18 +298,41 @@ export function createAuthService(deps: {
         if (other && other.id !== caller.userId) throw conflict('Another account already uses this email.', 'email_taken');
         patch.email = email;
       }
+      const consentChange = body.analyticsConsent;
+      if (consentChange !== undefined) patch.analytics_consent = consentChange ? 1 : 0;
+      const actor = { userId: caller.userId, name: patch.name ?? caller.name };
       try {
-        await repo.updateUser(db, caller.userId, patch);
+        await db.transaction().execute(async (tx) => {
+          await repo.updateUser(tx, caller.userId, patch);
+          const profileFields = Object.keys(body).filter((k) => k !== 'analyticsConsent');
+          if (profileFields.length > 0) {
+            await activity.recordForUser(
+              caller.userId,
+              { action: 'user.profile_updated', actor, ip: caller.ip, details: { fields: profileFields } },
+              tx,
+            );
+          }
+          if (consentChange !== undefined) {
+            // Every consent change is kept with its time and source, as proof of what the person chose.
+            await repo.insertConsentEvent(tx, {
+              id: newId(),
+              user_id: caller.userId,
+              kind: 'analytics',
+              granted: consentChange ? 1 : 0,
+              source: 'settings',
+              created_at: clock.now(),
+            });
+            await activity.recordForUser(
+              caller.userId,
+              { action: 'user.consent_changed', actor, ip: caller.ip, details: { analytics: consentChange } },
+              tx,
+            );
+          }
+        });
       } catch (error) {
         if (isUniqueViolation(error)) throw conflict('Another account already uses this email.', 'email_taken');
         throw error;
       }
-      await activity.recordForUser(caller.userId, {
-        action: 'user.profile_updated',
-        actor: { userId: caller.userId, name: patch.name ?? caller.name },
-        ip: caller.ip,
-        details: { fields: Object.keys(body) },
-      });
       return me(caller.userId);
     },
 

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { Badge, Button, Card, Group, Select, Stack, Table, Text, Tooltip } from '@mantine/core';
 import { DatePickerInput } from '@mantine/dates';
 import { IconCalendar, IconDownload, IconFilterOff, IconHistory } from '@tabler/icons-react';
-import { ACTIVITY_ACTIONS } from '../../../contracts/activity';
+import { ACTIVITY_ACTIONS } from '../../../contracts/activity-actions';
 import type { ActivityEntryDtoT } from '../../../contracts/activity';
 import { PageHeader } from '../../components/PageHeader';
 import { EmptyHint, FullPageLoader, QueryError } from '../../components/States';

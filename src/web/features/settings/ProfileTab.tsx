@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { Badge, Button, Group, Stack, Text, TextInput } from '@mantine/core';
+import { Button, Group, Stack, Switch, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import type { MeDtoT } from '../../../contracts/auth';
 import { ApiError } from '../../api/client';
@@ -61,19 +61,25 @@ export function ProfileTab({ me }: { me: MeDtoT }) {
       </SettingsSection>
 
       <SettingsSection title="Privacy" description="Optional analytics help improve WaSphere. What they collect stays on this server.">
-        <Group gap="sm" align="center" mb="xs">
-          <Text size="sm" fw={500}>
-            Optional analytics cookies
-          </Text>
-          <Badge variant="light" color={me.user.analyticsConsent ? 'brand' : 'gray'} radius="sm">
-            {me.user.analyticsConsent ? 'Allowed' : 'Off'}
-          </Badge>
-        </Group>
-        <Text size="sm" c="dimmed">
-          {me.user.analyticsConsent
-            ? 'You allowed them when you signed up. To withdraw your consent, ask your WaSphere administrator; the analytics cookie is then no longer set.'
-            : 'You did not opt in, so no analytics cookie is set and no usage events are stored for you.'}
-        </Text>
+        <Switch
+          label="Allow optional analytics"
+          description={
+            me.user.analyticsConsent
+              ? 'Allowed. Turn it off to withdraw your consent at once.'
+              : 'Off: no analytics cookie is set and no usage events are stored for you.'
+          }
+          checked={me.user.analyticsConsent}
+          disabled={update.isPending}
+          onChange={(event) =>
+            update.mutate(
+              { analyticsConsent: event.currentTarget.checked },
+              {
+                onSuccess: (next) => notifySuccess(next.user.analyticsConsent ? 'Analytics allowed.' : 'Analytics consent withdrawn.'),
+                onError: (err) => notifyError(err, 'Could not change your analytics choice'),
+              },
+            )
+          }
+        />
       </SettingsSection>
     </Stack>
   );
