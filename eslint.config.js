@@ -4,7 +4,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'coverage/**', 'screenshots/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'data/**', '.data-*/**', 'coverage/**', 'screenshots/**', 'test-results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
