@@ -27,6 +27,7 @@ export const ERROR_CODES = [
   'invalid_phone',
   'number_not_found',
   'number_unavailable',
+  'confirmation_required',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -6,3 +6,4 @@ export * from './activity.js';
 export * from './events.js';
 export * from './numbers.js';
 export * from './messages.js';
+export * from './inbox.js';

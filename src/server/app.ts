@@ -24,6 +24,8 @@ import { createInstanceService } from './modules/instance/service.js';
 import { createMediaStore } from './modules/media/media-store.js';
 import { mediaRoutes } from './modules/media/routes.js';
 import { createMediaService } from './modules/media/service.js';
+import { inboxRoutes } from './modules/inbox/routes.js';
+import { createInboxService } from './modules/inbox/service.js';
 import { messagingRoutes } from './modules/messaging/routes.js';
 import { createMessagingService } from './modules/messaging/service.js';
 import { createWorkspaceAccess } from './modules/workspaces/access.js';
@@ -56,9 +58,10 @@ export function createServices(deps: { config: Config; database: DatabaseHandle;
   const mediaStore = createMediaStore({ db, box, clock, bus, dataDir: deps.config.dataDir });
   const media = createMediaService({ access, store: mediaStore });
   const messaging = createMessagingService({ db, clock, access, activity, bus });
+  const inbox = createInboxService({ db, clock, access, activity, bus, messaging });
   const ingest = createIngest({ db, clock, bus, media: mediaStore, box });
   const sendQueue = createSendQueue({ db, clock, bus, dataDir: deps.config.dataDir });
-  return { access, activity, instance, workspaces, auth, bus, box, mediaStore, media, messaging, ingest, sendQueue };
+  return { access, activity, instance, workspaces, auth, bus, box, mediaStore, media, messaging, ingest, sendQueue, inbox };
 }
 export type Services = ReturnType<typeof createServices>;
 
@@ -101,6 +104,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
       await api.register(workspaceRoutes({ workspaces: services.workspaces }));
       await api.register(activityRoutes({ activity: services.activity }));
       await api.register(messagingRoutes({ messaging: services.messaging }));
+      await api.register(inboxRoutes({ inbox: services.inbox }));
       await api.register(mediaRoutes({ media: services.media }));
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },

@@ -236,3 +236,58 @@ export interface Database {
   messages: MessagesTable;
   message_reactions: MessageReactionsTable;
 }
+
+// ---------------------------------------------------------------------------
+// Team inbox (0003_inbox): merged into `Database` by interface declaration merging.
+// ---------------------------------------------------------------------------
+
+export interface LabelsTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  color: string;
+  created_at: number;
+}
+
+export interface ConversationLabelsTable {
+  conversation_id: string;
+  label_id: string;
+  workspace_id: string;
+}
+
+export interface NotesTable {
+  id: string;
+  workspace_id: string;
+  conversation_id: string;
+  author_user_id: string | null;
+  author_name: string | null;
+  text: string;
+  created_at: number;
+}
+
+export interface CannedRepliesTable {
+  id: string;
+  workspace_id: string;
+  shortcut: string;
+  text: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** One searchable thing (a message or a contact), kept by triggers; see 0003_inbox. */
+export interface SearchDocsTable {
+  id: number;
+  workspace_id: string;
+  conversation_id: string | null;
+  message_id: string | null;
+  contact_id: string | null;
+  body: string;
+}
+
+export interface Database {
+  labels: LabelsTable;
+  conversation_labels: ConversationLabelsTable;
+  notes: NotesTable;
+  canned_replies: CannedRepliesTable;
+  search_docs: SearchDocsTable;
+}

@@ -1,0 +1,516 @@
+/**
+ * Queries of the team inbox: the conversation list, message pages, labels,
+ * notes, canned replies and full-text search. Every query filters on the
+ * workspace (ARCHITECTURE rule 2).
+ */
+import { sql, type Kysely } from 'kysely';
+import type { SnippetPartT } from '../../../contracts/inbox.js';
+import type { DbOrTx } from '../../db/database.js';
+import { isPostgres } from '../../db/dialect.js';
+import type { CannedRepliesTable, ConversationStatus, LabelsTable, NotesTable } from '../../db/tables.js';
+import { chunks, type ConversationRow, type MediaRow, type MessageRow } from './repo.js';
+
+export type LabelRow = LabelsTable;
+export type NoteRow = NotesTable;
+export type CannedReplyRow = CannedRepliesTable;
+
+const postgres = (db: DbOrTx) => isPostgres(db as unknown as Kysely<unknown>);
+
+// ---------------------------------------------------------------------------
+// Keyset cursors: "<epoch ms>_<id>", the position of the last row of a page.
+// ---------------------------------------------------------------------------
+
+export interface Position {
+  at: number;
+  id: string;
+}
+
+export function encodePosition(p: Position): string {
+  return `${p.at}_${p.id}`;
+}
+
+/** Null for anything that is not a cursor this API handed out. */
+export function decodePosition(cursor: string): Position | null {
+  const m = /^(\d{1,16})_([0-9a-z]{1,64})$/.exec(cursor);
+  return m ? { at: Number(m[1]), id: m[2]! } : null;
+}
+
+// ---------------------------------------------------------------------------
+// Conversation list
+// ---------------------------------------------------------------------------
+
+export interface ConversationFilter {
+  status?: ConversationStatus | undefined;
+  /** A user id, or null for unassigned; undefined for everyone. */
+  assigneeId?: string | null | undefined;
+  numberId?: string | undefined;
+  labelId?: string | undefined;
+  waiting?: boolean | undefined;
+  /** Only these conversations (search results). */
+  ids?: readonly string[] | undefined;
+  after?: Position | undefined;
+}
+
+export interface InboxRow extends ConversationRow {
+  contact_phone: string;
+  contact_name: string | null;
+  contact_saved_name: string | null;
+  contact_push_name: string | null;
+  contact_opted_out: number;
+  number_name: string;
+  assignee_name: string | null;
+}
+
+function inboxSelect(db: DbOrTx, workspaceId: string) {
+  return db
+    .selectFrom('conversations as c')
+    .innerJoin('contacts as k', 'k.id', 'c.contact_id')
+    .innerJoin('numbers as n', 'n.id', 'c.number_id')
+    .leftJoin('users as u', 'u.id', 'c.assignee_user_id')
+    .selectAll('c')
+    .select([
+      'k.phone as contact_phone',
+      'k.name as contact_name',
+      'k.saved_name as contact_saved_name',
+      'k.push_name as contact_push_name',
+      'k.opted_out as contact_opted_out',
+      'n.name as number_name',
+      'u.name as assignee_name',
+    ])
+    .where('c.workspace_id', '=', workspaceId);
+}
+
+/** Newest activity first; conversations without any message yet are not in the inbox. */
+export async function listInbox(db: DbOrTx, workspaceId: string, f: ConversationFilter, limit: number): Promise<InboxRow[]> {
+  if (f.ids && f.ids.length === 0) return [];
+  let q = inboxSelect(db, workspaceId).where('c.last_message_at', 'is not', null);
+  if (f.status) q = q.where('c.status', '=', f.status);
+  if (f.assigneeId === null) q = q.where('c.assignee_user_id', 'is', null);
+  else if (f.assigneeId !== undefined) q = q.where('c.assignee_user_id', '=', f.assigneeId);
+  if (f.numberId) q = q.where('c.number_id', '=', f.numberId);
+  if (f.waiting) q = q.where('c.waiting_since', 'is not', null);
+  if (f.labelId) {
+    const labelId = f.labelId;
+    q = q.where('c.id', 'in', (eb) =>
+      eb
+        .selectFrom('conversation_labels')
+        .select('conversation_id')
+        .where('workspace_id', '=', workspaceId)
+        .where('label_id', '=', labelId),
+    );
+  }
+  if (f.ids) q = q.where('c.id', 'in', [...f.ids]);
+  if (f.after) q = q.where(sql<boolean>`(c.last_message_at, c.id) < (${f.after.at}, ${f.after.id})`);
+  return (await q.orderBy('c.last_message_at', 'desc').orderBy('c.id', 'desc').limit(limit).execute()) as InboxRow[];
+}
+
+export async function findInboxRow(db: DbOrTx, workspaceId: string, conversationId: string): Promise<InboxRow | undefined> {
+  return (await inboxSelect(db, workspaceId).where('c.id', '=', conversationId).executeTakeFirst()) as InboxRow | undefined;
+}
+
+export async function otherConversationsOf(db: DbOrTx, workspaceId: string, contactId: string, exceptId: string) {
+  return db
+    .selectFrom('conversations as c')
+    .innerJoin('numbers as n', 'n.id', 'c.number_id')
+    .select(['c.id', 'c.status', 'n.id as number_id', 'n.name as number_name'])
+    .where('c.workspace_id', '=', workspaceId)
+    .where('c.contact_id', '=', contactId)
+    .where('c.id', '!=', exceptId)
+    .orderBy('c.last_message_at', 'desc')
+    .limit(20)
+    .execute();
+}
+
+/** The conversations of this workspace among `ids` (others' ids simply drop out). */
+export async function findConversationsByIds(db: DbOrTx, workspaceId: string, ids: readonly string[]): Promise<ConversationRow[]> {
+  const out: ConversationRow[] = [];
+  for (const part of chunks([...new Set(ids)])) {
+    if (part.length === 0) continue;
+    out.push(
+      ...(await db.selectFrom('conversations').selectAll().where('workspace_id', '=', workspaceId).where('id', 'in', part).execute()),
+    );
+  }
+  return out;
+}
+
+export async function updateConversationFields(
+  db: DbOrTx,
+  workspaceId: string,
+  ids: readonly string[],
+  patch: Partial<Pick<ConversationRow, 'status' | 'assignee_user_id' | 'unread_count' | 'updated_at'>>,
+): Promise<void> {
+  for (const part of chunks([...new Set(ids)])) {
+    if (part.length === 0) continue;
+    await db.updateTable('conversations').set(patch).where('workspace_id', '=', workspaceId).where('id', 'in', part).execute();
+  }
+}
+
+export async function isMember(db: DbOrTx, workspaceId: string, userId: string): Promise<{ name: string } | undefined> {
+  return db
+    .selectFrom('memberships as m')
+    .innerJoin('users as u', 'u.id', 'm.user_id')
+    .select('u.name')
+    .where('m.workspace_id', '=', workspaceId)
+    .where('m.user_id', '=', userId)
+    .executeTakeFirst();
+}
+
+// ---------------------------------------------------------------------------
+// Labels
+// ---------------------------------------------------------------------------
+
+export async function listLabels(db: DbOrTx, workspaceId: string): Promise<LabelRow[]> {
+  return db.selectFrom('labels').selectAll().where('workspace_id', '=', workspaceId).orderBy('name').limit(1000).execute();
+}
+
+export async function findLabels(db: DbOrTx, workspaceId: string, ids: readonly string[]): Promise<LabelRow[]> {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom('labels')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('id', 'in', [...ids])
+    .execute();
+}
+
+export async function findLabelByName(db: DbOrTx, workspaceId: string, name: string, exceptId?: string): Promise<LabelRow | undefined> {
+  let q = db
+    .selectFrom('labels')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where(sql<boolean>`lower(name) = lower(${name})`);
+  if (exceptId) q = q.where('id', '!=', exceptId);
+  return q.executeTakeFirst();
+}
+
+export async function insertLabel(db: DbOrTx, row: LabelRow): Promise<void> {
+  await db.insertInto('labels').values(row).execute();
+}
+
+export async function updateLabel(db: DbOrTx, workspaceId: string, id: string, patch: Partial<Pick<LabelRow, 'name' | 'color'>>) {
+  return db.updateTable('labels').set(patch).where('workspace_id', '=', workspaceId).where('id', '=', id).returningAll().executeTakeFirst();
+}
+
+export async function deleteLabel(db: DbOrTx, workspaceId: string, id: string): Promise<boolean> {
+  const r = await db.deleteFrom('labels').where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
+}
+
+/** Labels of each conversation, keyed by conversation id. */
+export async function labelsOfConversations(
+  db: DbOrTx,
+  workspaceId: string,
+  conversationIds: readonly string[],
+): Promise<Map<string, LabelRow[]>> {
+  const out = new Map<string, LabelRow[]>();
+  for (const part of chunks([...new Set(conversationIds)])) {
+    if (part.length === 0) continue;
+    const rows = await db
+      .selectFrom('conversation_labels as cl')
+      .innerJoin('labels as l', 'l.id', 'cl.label_id')
+      .select(['cl.conversation_id', 'l.id', 'l.workspace_id', 'l.name', 'l.color', 'l.created_at'])
+      .where('cl.workspace_id', '=', workspaceId)
+      .where('cl.conversation_id', 'in', part)
+      .orderBy('l.name')
+      .execute();
+    for (const r of rows) {
+      const list = out.get(r.conversation_id) ?? [];
+      list.push({ id: r.id, workspace_id: r.workspace_id, name: r.name, color: r.color, created_at: r.created_at });
+      out.set(r.conversation_id, list);
+    }
+  }
+  return out;
+}
+
+export async function addConversationLabels(
+  db: DbOrTx,
+  workspaceId: string,
+  conversationIds: readonly string[],
+  labelIds: readonly string[],
+) {
+  const rows = conversationIds.flatMap((c) => labelIds.map((l) => ({ conversation_id: c, label_id: l, workspace_id: workspaceId })));
+  for (const part of chunks(rows, 300)) {
+    if (part.length > 0) {
+      await db
+        .insertInto('conversation_labels')
+        .values(part)
+        .onConflict((oc) => oc.columns(['conversation_id', 'label_id']).doNothing())
+        .execute();
+    }
+  }
+}
+
+export async function removeConversationLabels(
+  db: DbOrTx,
+  workspaceId: string,
+  conversationIds: readonly string[],
+  labelIds: readonly string[] | 'all',
+): Promise<void> {
+  for (const part of chunks([...new Set(conversationIds)])) {
+    if (part.length === 0) continue;
+    let q = db.deleteFrom('conversation_labels').where('workspace_id', '=', workspaceId).where('conversation_id', 'in', part);
+    if (labelIds !== 'all') {
+      if (labelIds.length === 0) continue;
+      q = q.where('label_id', 'in', [...labelIds]);
+    }
+    await q.execute();
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Notes and canned replies
+// ---------------------------------------------------------------------------
+
+export async function listNotes(
+  db: DbOrTx,
+  workspaceId: string,
+  conversationId: string,
+  limit: number,
+  beforeId?: string,
+): Promise<NoteRow[]> {
+  let q = db.selectFrom('notes').selectAll().where('workspace_id', '=', workspaceId).where('conversation_id', '=', conversationId);
+  if (beforeId) q = q.where('id', '<', beforeId);
+  return q.orderBy('id', 'desc').limit(limit).execute();
+}
+
+export async function insertNote(db: DbOrTx, row: NoteRow): Promise<void> {
+  await db.insertInto('notes').values(row).execute();
+}
+
+export async function listCannedReplies(db: DbOrTx, workspaceId: string): Promise<CannedReplyRow[]> {
+  return db.selectFrom('canned_replies').selectAll().where('workspace_id', '=', workspaceId).orderBy('shortcut').limit(1000).execute();
+}
+
+export async function findCannedByShortcut(db: DbOrTx, workspaceId: string, shortcut: string, exceptId?: string) {
+  let q = db
+    .selectFrom('canned_replies')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where(sql<boolean>`lower(shortcut) = lower(${shortcut})`);
+  if (exceptId) q = q.where('id', '!=', exceptId);
+  return q.executeTakeFirst();
+}
+
+export async function insertCannedReply(db: DbOrTx, row: CannedReplyRow): Promise<void> {
+  await db.insertInto('canned_replies').values(row).execute();
+}
+
+export async function updateCannedReply(
+  db: DbOrTx,
+  workspaceId: string,
+  id: string,
+  patch: Partial<Pick<CannedReplyRow, 'shortcut' | 'text' | 'updated_at'>>,
+) {
+  return db
+    .updateTable('canned_replies')
+    .set(patch)
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function deleteCannedReply(db: DbOrTx, workspaceId: string, id: string): Promise<boolean> {
+  const r = await db.deleteFrom('canned_replies').where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
+}
+
+// ---------------------------------------------------------------------------
+// Message pages
+// ---------------------------------------------------------------------------
+
+export interface MessagePageRow extends MessageRow {
+  sender_name: string | null;
+}
+
+/** Messages of a conversation newest first, strictly older than `before` (or newest first from the end). */
+export async function messagesBefore(
+  db: DbOrTx,
+  workspaceId: string,
+  conversationId: string,
+  before: Position | null,
+  limit: number,
+  inclusive = false,
+): Promise<MessagePageRow[]> {
+  let q = db
+    .selectFrom('messages as m')
+    .leftJoin('users as u', 'u.id', 'm.sender_user_id')
+    .selectAll('m')
+    .select('u.name as sender_name')
+    .where('m.workspace_id', '=', workspaceId)
+    .where('m.conversation_id', '=', conversationId);
+  if (before) q = q.where(sql<boolean>`(m.sent_at, m.id) ${sql.raw(inclusive ? '<=' : '<')} (${before.at}, ${before.id})`);
+  return (await q.orderBy('m.sent_at', 'desc').orderBy('m.id', 'desc').limit(limit).execute()) as MessagePageRow[];
+}
+
+/** Messages strictly newer than `after`, oldest first. */
+export async function messagesAfter(
+  db: DbOrTx,
+  workspaceId: string,
+  conversationId: string,
+  after: Position,
+  limit: number,
+): Promise<MessagePageRow[]> {
+  return (await db
+    .selectFrom('messages as m')
+    .leftJoin('users as u', 'u.id', 'm.sender_user_id')
+    .selectAll('m')
+    .select('u.name as sender_name')
+    .where('m.workspace_id', '=', workspaceId)
+    .where('m.conversation_id', '=', conversationId)
+    .where(sql<boolean>`(m.sent_at, m.id) > (${after.at}, ${after.id})`)
+    .orderBy('m.sent_at', 'asc')
+    .orderBy('m.id', 'asc')
+    .limit(limit)
+    .execute()) as MessagePageRow[];
+}
+
+export async function mediaByIds(db: DbOrTx, workspaceId: string, ids: readonly string[]): Promise<Map<string, MediaRow>> {
+  const out = new Map<string, MediaRow>();
+  for (const part of chunks([...new Set(ids)])) {
+    if (part.length === 0) continue;
+    const rows = await db.selectFrom('media').selectAll().where('workspace_id', '=', workspaceId).where('id', 'in', part).execute();
+    for (const r of rows) out.set(r.id, r);
+  }
+  return out;
+}
+
+/**
+ * A failed outbound message goes back to the queue as the same row (compare-and-set
+ * on `failed`), keeping its place in the history.
+ */
+export async function requeueFailedMessage(db: DbOrTx, workspaceId: string, messageId: string): Promise<boolean> {
+  const r = await db
+    .updateTable('messages')
+    .set({ status: 'queued', error: null, next_attempt_at: null, claimed_by: null, claim_expires_at: null })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', messageId)
+    .where('direction', '=', 'out')
+    .where('status', '=', 'failed')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+// ---------------------------------------------------------------------------
+// Full-text search
+// ---------------------------------------------------------------------------
+
+export interface SearchHit {
+  conversationId: string;
+  /** Null when the contact (name or phone) matched rather than a message. */
+  messageId: string | null;
+  snippet: SnippetPartT[];
+}
+
+const HIT_START = '\uE000';
+const HIT_END = '\uE001';
+const MAX_TERMS = 8;
+
+/**
+ * A person's query as plain words: letters, digits and marks only, so nothing
+ * they type (`"`, `*`, `OR`, `NEAR(`, `:`, `&`, `!`) is ever read as query syntax.
+ */
+export function searchTerms(query: string): string[] {
+  const words =
+    query
+      .normalize('NFKC')
+      .toLowerCase()
+      .match(/[\p{L}\p{N}\p{M}]+/gu) ?? [];
+  return [...new Set(words.map((w) => w.slice(0, 64)))].slice(0, MAX_TERMS);
+}
+
+/** "a\uE000b\uE001c" → [{a}, {b, hit}, {c}]; markers never reach the client. */
+export function snippetParts(marked: string): SnippetPartT[] {
+  const parts: SnippetPartT[] = [];
+  let rest = marked;
+  while (rest.length > 0) {
+    const start = rest.indexOf(HIT_START);
+    if (start < 0) {
+      parts.push({ text: rest, hit: false });
+      break;
+    }
+    if (start > 0) parts.push({ text: rest.slice(0, start), hit: false });
+    const end = rest.indexOf(HIT_END, start + 1);
+    const hit = rest.slice(start + 1, end < 0 ? undefined : end);
+    if (hit) parts.push({ text: hit, hit: true });
+    rest = end < 0 ? '' : rest.slice(end + 1);
+  }
+  return parts.map((p) => ({ ...p, text: p.text.replaceAll(HIT_START, '').replaceAll(HIT_END, '') })).filter((p) => p.text !== '');
+}
+
+interface RawHit {
+  conversation_id: string | null;
+  message_id: string | null;
+  contact_id: string | null;
+  snip: string | null;
+}
+
+/**
+ * Messages (text, captions, document names) and contacts (names, phone) of one
+ * workspace matching every word of `query` (the last as a prefix, for typing),
+ * newest first. One function hides FTS5 and PostgreSQL full-text search.
+ */
+export async function searchMessages(db: DbOrTx, workspaceId: string, query: string, limit: number): Promise<SearchHit[]> {
+  const terms = searchTerms(query);
+  if (terms.length === 0) return [];
+  let raw: RawHit[];
+  if (postgres(db)) {
+    const tsquery = terms.map((t, i) => (i === terms.length - 1 ? `${t}:*` : t)).join(' & ');
+    const options = `StartSel=${HIT_START}, StopSel=${HIT_END}, MaxWords=18, MinWords=6, ShortWord=2, MaxFragments=1`;
+    const result = await sql<RawHit>`
+      select d.conversation_id, d.message_id, d.contact_id, ts_headline('simple', d.body, to_tsquery('simple', ${tsquery}), ${options}) as snip
+      from (
+        select id, conversation_id, message_id, contact_id, body from search_docs
+        where workspace_id = ${workspaceId} and tsv @@ to_tsquery('simple', ${tsquery})
+        order by id desc limit ${limit}
+      ) d order by d.id desc`.execute(db);
+    raw = result.rows;
+  } else {
+    const phrase = (t: string, prefix: boolean) => `body : "${t.replaceAll('"', '""')}"${prefix ? '*' : ''}`;
+    const match = [`workspace_id : "${workspaceId.replaceAll('"', '""')}"`, ...terms.map((t, i) => phrase(t, i === terms.length - 1))].join(
+      ' AND ',
+    );
+    const result = await sql<RawHit>`
+      select d.conversation_id, d.message_id, d.contact_id, snippet(search_fts, 1, ${HIT_START}, ${HIT_END}, '…', 14) as snip
+      from search_fts join search_docs d on d.id = search_fts.rowid
+      where search_fts match ${match}
+      order by search_fts.rowid desc limit ${limit}`.execute(db);
+    raw = result.rows;
+  }
+
+  // A phone typed in part ("7700 900") matches inside the stored digits too.
+  const digits = query.replace(/[\s()+.-]/g, '');
+  if (/^\d{4,20}$/.test(digits)) {
+    const byPhone = await db
+      .selectFrom('contacts')
+      .select('id')
+      .where('workspace_id', '=', workspaceId)
+      .where('phone', 'like', `%${digits}%`)
+      .limit(limit)
+      .execute();
+    const known = new Set(raw.map((r) => r.contact_id));
+    for (const c of byPhone) if (!known.has(c.id)) raw.push({ conversation_id: null, message_id: null, contact_id: c.id, snip: null });
+  }
+
+  const contactIds = raw.filter((r) => r.contact_id).map((r) => r.contact_id!);
+  const conversationsOf = new Map<string, string[]>();
+  for (const part of chunks([...new Set(contactIds)])) {
+    if (part.length === 0) continue;
+    const rows = await db
+      .selectFrom('conversations')
+      .select(['id', 'contact_id'])
+      .where('workspace_id', '=', workspaceId)
+      .where('contact_id', 'in', part)
+      .execute();
+    for (const r of rows) conversationsOf.set(r.contact_id, [...(conversationsOf.get(r.contact_id) ?? []), r.id]);
+  }
+
+  const hits: SearchHit[] = [];
+  for (const r of raw) {
+    const snippet = snippetParts(r.snip ?? '');
+    if (r.message_id && r.conversation_id) hits.push({ conversationId: r.conversation_id, messageId: r.message_id, snippet });
+    else if (r.contact_id)
+      for (const id of conversationsOf.get(r.contact_id) ?? []) hits.push({ conversationId: id, messageId: null, snippet });
+  }
+  return hits.slice(0, limit);
+}
