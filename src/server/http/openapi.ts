@@ -3,6 +3,11 @@ import type { FastifyInstance } from 'fastify';
 
 /** The OpenAPI document is generated from the route schemas, so it cannot drift from the code. */
 export async function registerOpenApi(app: FastifyInstance, publicUrl: URL): Promise<void> {
+  // @fastify/websocket marks every WebSocket route hidden; the contract documents them
+  // (GET …/events), so a route that carries tags is shown again.
+  app.addHook('onRoute', (route) => {
+    if (route.websocket && route.schema?.tags) route.schema.hide = false;
+  });
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
