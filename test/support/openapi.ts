@@ -174,7 +174,8 @@ export function wrongTypeFor(schema: Schema): unknown {
     case 'boolean':
       return 'not-a-boolean';
     case 'array':
-      return 'not-an-array';
+      // ajv's coerceTypes: 'array' would wrap a scalar into an array.
+      return { not: 'an array' };
     default:
       return 12345;
   }
