@@ -14,6 +14,8 @@ const InvitePage = lazy(() => import('./features/auth/InvitePage'));
 const LegalPage = lazy(() => import('./legal/LegalPage'));
 const SettingsPage = lazy(() => import('./features/settings/SettingsPage'));
 const ActivityPage = lazy(() => import('./features/activity/ActivityPage'));
+const NumbersPage = lazy(() => import('./features/numbers/NumbersPage'));
+const NumberDetailPage = lazy(() => import('./features/numbers/NumberDetailPage'));
 
 const page = (node: ReactNode) => <Suspense fallback={<FullPageLoader />}>{node}</Suspense>;
 
@@ -36,6 +38,8 @@ export const router = createBrowserRouter([
         children: [
           { index: true, element: <HomePage /> },
           { path: 'activity', element: <ActivityPage /> },
+          { path: 'numbers', element: <NumbersPage /> },
+          { path: 'numbers/:numberId', element: <NumberDetailPage /> },
           { path: 'settings/:tab?', element: <SettingsPage /> },
         ],
       },
