@@ -1,10 +1,10 @@
 import path from 'node:path';
 import pino from 'pino';
-import { buildApp } from '../../src/server/app.js';
+import { buildApp, type Services } from '../../src/server/app.js';
 import { loadConfig } from '../../src/server/config.js';
 import type { Dialect } from '../../src/server/db/database.js';
 import type { Clock } from '../../src/server/lib/clock.js';
-import { openTestDatabase, testDialect } from './db.js';
+import { openTestDatabase, testDialect, type TestDatabase } from './db.js';
 
 export const WEB_DIR = path.resolve(import.meta.dirname, '../../dist/web');
 
@@ -13,8 +13,14 @@ export const WEB_DIR = path.resolve(import.meta.dirname, '../../dist/web');
  * serving the built dashboard from dist/web: what browser tests drive.
  */
 export async function startTestServer(
-  options: { dialect?: Dialect; clock?: Clock; env?: Record<string, string> } = {},
-): Promise<{ url: string; close(): Promise<void> }> {
+  options: {
+    dialect?: Dialect;
+    clock?: Clock;
+    env?: Record<string, string>;
+    /** Start the number manager as `main` does (WhatsApp sessions, send workers); off by default. */
+    startNumbers?: boolean;
+  } = {},
+): Promise<{ url: string; close(): Promise<void>; services: Services; database: TestDatabase }> {
   const database = await openTestDatabase(options.dialect ?? testDialect());
   // The public URL must match the address the browser uses, for the cross-site check.
   const port = await freePort();
@@ -26,7 +32,7 @@ export async function startTestServer(
     LOG_LEVEL: 'silent',
     ...options.env,
   });
-  const { app } = await buildApp({
+  const { app, services } = await buildApp({
     config,
     database,
     logger: pino({ level: 'silent' }),
@@ -34,8 +40,11 @@ export async function startTestServer(
     ...(options.clock ? { clock: options.clock } : {}),
   });
   await app.listen({ port, host: '127.0.0.1' });
+  if (options.startNumbers) await services.numberManager.start();
   return {
     url,
+    services,
+    database,
     async close() {
       await app.close();
       await database.destroy();
