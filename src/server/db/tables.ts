@@ -291,3 +291,70 @@ export interface Database {
   canned_replies: CannedRepliesTable;
   search_docs: SearchDocsTable;
 }
+
+// ---------------------------------------------------------------------------
+// Campaigns (0005_campaigns): merged into `Database` by interface declaration merging.
+// ---------------------------------------------------------------------------
+
+export type CampaignStatusColumn = 'draft' | 'scheduled' | 'sending' | 'paused' | 'completed' | 'cancelled';
+export type RecipientStatusColumn =
+  'queued' | 'sending' | 'sent' | 'delivered' | 'read' | 'replied' | 'failed' | 'skipped' | 'needs_review';
+
+export interface CampaignsTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  status: CampaignStatusColumn;
+  text: string;
+  variants: string;
+  media_id: string | null;
+  settings: string;
+  number_ids: string;
+  csv_columns: string;
+  pause_reason: string | null;
+  auto_paused: number;
+  scheduled_at: number | null;
+  started_at: number | null;
+  resumed_at: number | null;
+  finished_at: number | null;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface CampaignRecipientsTable {
+  id: string;
+  campaign_id: string;
+  workspace_id: string;
+  seq: number;
+  phone: string | null;
+  raw: string;
+  contact_id: string | null;
+  name: string | null;
+  source: 'label' | 'csv' | 'pasted';
+  vars: string;
+  status: RecipientStatusColumn;
+  reason: string | null;
+  number_id: string | null;
+  message_id: string | null;
+  conversation_id: string | null;
+  variant: number | null;
+  claimed_by: string | null;
+  claim_expires_at: number | null;
+  queued_at: number | null;
+  updated_at: number;
+}
+
+export interface CampaignNumberPacingTable {
+  number_id: string;
+  workspace_id: string;
+  next_due_at: number;
+  last_send_at: number | null;
+  last_campaign_id: string | null;
+}
+
+export interface Database {
+  campaigns: CampaignsTable;
+  campaign_recipients: CampaignRecipientsTable;
+  campaign_number_pacing: CampaignNumberPacingTable;
+}
