@@ -28,6 +28,7 @@ export const ERROR_CODES = [
   'number_not_found',
   'number_unavailable',
   'confirmation_required',
+  'upgrade_required',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -2,9 +2,27 @@ import { Type, type Static } from 'typebox';
 import { Id, IsoTime } from './common.js';
 
 /** Live connection state of a number (PRODUCT §2); mirrors the provider boundary's `ConnectionState`. */
-export const NUMBER_STATES = ['idle', 'connecting', 'waiting_for_scan', 'connected', 'reconnecting', 'logged_out', 'unlinked', 'failed'] as const;
+export const NUMBER_STATES = [
+  'idle',
+  'connecting',
+  'waiting_for_scan',
+  'connected',
+  'reconnecting',
+  'logged_out',
+  'unlinked',
+  'failed',
+] as const;
 export type NumberState = (typeof NUMBER_STATES)[number];
-export const NumberStateSchema = Type.Union(NUMBER_STATES.map((s) => Type.Literal(s)));
+export const NumberStateSchema = Type.Union([
+  Type.Literal('idle'),
+  Type.Literal('connecting'),
+  Type.Literal('waiting_for_scan'),
+  Type.Literal('connected'),
+  Type.Literal('reconnecting'),
+  Type.Literal('logged_out'),
+  Type.Literal('unlinked'),
+  Type.Literal('failed'),
+]);
 
 export const NumberName = Type.String({ minLength: 1, maxLength: 80 });
 

@@ -1,8 +1,12 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import cookie from '@fastify/cookie';
+import websocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import type { Logger } from 'pino';
+import pino, { type Logger } from 'pino';
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
 import { migrationsApplied } from './db/migrate.js';
@@ -32,6 +36,13 @@ import { createWorkspaceAccess } from './modules/workspaces/access.js';
 import { workspaceRoutes } from './modules/workspaces/routes.js';
 import { createWorkspacesService } from './modules/workspaces/service.js';
 import { createInProcessBus } from './realtime/bus.js';
+import { numberRoutes } from './modules/numbers/routes.js';
+import { createNumbersService } from './modules/numbers/service.js';
+import { createRealtimeHub } from './realtime/hub.js';
+import { realtimeRoutes } from './realtime/routes.js';
+import { createDbAuthStateStore } from './whatsapp/auth-store-db.js';
+import { createBaileysSession } from './whatsapp/baileys/adapter.js';
+import { createNumberManager, type NumberManagerDeps, type SessionFactory } from './whatsapp/manager.js';
 
 export interface AppDeps {
   config: Config;
@@ -40,12 +51,26 @@ export interface AppDeps {
   clock?: Clock;
   /** Where the built dashboard lives; defaults to dist/web next to the sources. */
   webDir?: string;
+  whatsapp?: WhatsAppOptions;
+}
+
+/** Tests replace the WhatsApp session with a fake; production uses Baileys. */
+export interface WhatsAppOptions {
+  createSession?: SessionFactory;
+  holderId?: string;
+  manager?: Partial<Pick<NumberManagerDeps, 'leaseMs' | 'acquireEveryMs' | 'linkWaitMs' | 'timers' | 'random'>>;
 }
 
 const DEFAULT_WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/web');
 
 /** Wires every service once; routes and jobs receive only what they use. */
-export function createServices(deps: { config: Config; database: DatabaseHandle; clock: Clock }) {
+export function createServices(deps: {
+  config: Config;
+  database: DatabaseHandle;
+  clock: Clock;
+  logger?: Logger;
+  whatsapp?: WhatsAppOptions;
+}) {
   const { db } = deps.database;
   const clock = deps.clock;
   const access = createWorkspaceAccess({ db });
@@ -61,7 +86,48 @@ export function createServices(deps: { config: Config; database: DatabaseHandle;
   const inbox = createInboxService({ db, clock, access, activity, bus, messaging });
   const ingest = createIngest({ db, clock, bus, media: mediaStore, box });
   const sendQueue = createSendQueue({ db, clock, bus, dataDir: deps.config.dataDir });
-  return { access, activity, instance, workspaces, auth, bus, box, mediaStore, media, messaging, ingest, sendQueue, inbox };
+  const logger = deps.logger ?? pino({ level: 'silent' });
+  const waUrl = deps.config.waWebSocketUrl;
+  const numberManager = createNumberManager({
+    db,
+    clock,
+    bus,
+    activity,
+    ingest,
+    sendQueue,
+    media: mediaStore,
+    authStore: (numberId) => createDbAuthStateStore({ db, box, numberId, clock }),
+    removeMediaFiles: async (hashes) => {
+      for (const hash of hashes) await fs.promises.rm(mediaStore.pathOf(hash), { force: true });
+    },
+    logger,
+    holderId: deps.whatsapp?.holderId ?? `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
+    createSession:
+      deps.whatsapp?.createSession ??
+      ((number, auth) =>
+        createBaileysSession({ auth, logger: logger.child({ numberId: number.id }), ...(waUrl ? { waWebSocketUrl: waUrl } : {}) })),
+    ...deps.whatsapp?.manager,
+  });
+  const numbers = createNumbersService({ db, clock, access, activity, bus, manager: numberManager });
+  const realtime = createRealtimeHub({ bus, access, logger });
+  return {
+    access,
+    activity,
+    instance,
+    workspaces,
+    auth,
+    bus,
+    box,
+    mediaStore,
+    media,
+    messaging,
+    ingest,
+    sendQueue,
+    numberManager,
+    numbers,
+    realtime,
+    inbox,
+  };
 }
 export type Services = ReturnType<typeof createServices>;
 
@@ -69,7 +135,7 @@ export type Services = ReturnType<typeof createServices>;
 export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; services: Services }> {
   const { config, database } = deps;
   const clock = deps.clock ?? systemClock;
-  const services = createServices({ config, database, clock });
+  const services = createServices({ config, database, clock, logger: deps.logger, ...(deps.whatsapp ? { whatsapp: deps.whatsapp } : {}) });
   const https = config.publicUrl.protocol === 'https:';
 
   const app: FastifyInstance = Fastify({
@@ -84,6 +150,12 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   registerSecurityHeaders(app, https);
   registerCrossSiteGuard(app, config.publicUrl.origin);
   await app.register(cookie);
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  // Sessions close before the database does (tests close the app; main stops the manager first anyway).
+  app.addHook('onClose', async () => {
+    services.realtime.closeAll();
+    await services.numberManager.stop();
+  });
   await registerOpenApi(app, config.publicUrl);
   registerSessionResolver(app, services.auth);
 
@@ -106,6 +178,8 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
       await api.register(messagingRoutes({ messaging: services.messaging }));
       await api.register(inboxRoutes({ inbox: services.inbox }));
       await api.register(mediaRoutes({ media: services.media }));
+      await api.register(numberRoutes({ numbers: services.numbers }));
+      await api.register(realtimeRoutes({ hub: services.realtime }));
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: '/api/v1' },

@@ -19,6 +19,8 @@ export interface Config {
   bodyLimitBytes: number;
   /** Trust X-Forwarded-For from a reverse proxy in front (for client addresses in the log). */
   trustProxy: boolean;
+  /** WhatsApp Web socket endpoint; null uses the engine's own. A local protocol peer (tests, demos) points it at loopback. */
+  waWebSocketUrl: URL | null;
 }
 
 export class ConfigError extends Error {
@@ -85,6 +87,19 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
   }
 
+  let waWebSocketUrl: URL | null = null;
+  const rawWaUrl = env.WASPHERE_WA_WEBSOCKET_URL?.trim();
+  if (rawWaUrl) {
+    try {
+      waWebSocketUrl = new URL(rawWaUrl);
+    } catch {
+      throw new ConfigError('WASPHERE_WA_WEBSOCKET_URL', `must be a ws:// or wss:// URL, got "${rawWaUrl}"`);
+    }
+    if (waWebSocketUrl.protocol !== 'ws:' && waWebSocketUrl.protocol !== 'wss:') {
+      throw new ConfigError('WASPHERE_WA_WEBSOCKET_URL', 'must start with ws:// or wss://');
+    }
+  }
+
   return {
     port,
     host,
@@ -96,5 +111,6 @@ export function loadConfig(env: Env = process.env): Config {
     sessionTtlDays: readInteger(env, 'WASPHERE_SESSION_TTL_DAYS', 30, 1, 365),
     bodyLimitBytes: readInteger(env, 'WASPHERE_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),
     trustProxy: readBoolean(env, 'WASPHERE_TRUST_PROXY', false),
+    waWebSocketUrl,
   };
 }

@@ -6,6 +6,7 @@ import { scheduleMaintenance } from './jobs/maintenance.js';
 import { systemClock } from './lib/clock.js';
 import { loadOrCreateSecretKey } from './lib/secrets.js';
 import { createLogger } from './logger.js';
+import { createPgBridge } from './realtime/pg-bridge.js';
 
 /** Start order: config → database → migrations → app → jobs → listen. Shutdown runs in reverse. */
 async function main(): Promise<void> {
@@ -25,12 +26,19 @@ async function main(): Promise<void> {
   await migrateToLatest(database.db);
   const { app, services } = await buildApp({ config, database, logger });
   const stopMaintenance = scheduleMaintenance({ db: database.db, clock: systemClock, activity: services.activity, logger });
+  // With PostgreSQL, several processes may serve one install: events cross between them.
+  const bridge = config.databaseUrl ? createPgBridge({ connectionString: config.databaseUrl, logger }) : null;
+  await bridge?.start(services.bus);
+  await services.numberManager.start();
 
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
+    // WhatsApp sessions first: their leases are released so another process takes over at once.
+    await services.numberManager.stop().catch((error: unknown) => logger.error({ err: error }, 'stopping numbers failed'));
+    await bridge?.stop();
     stopMaintenance();
     await app.close();
     await database.close();
