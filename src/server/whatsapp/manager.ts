@@ -271,7 +271,13 @@ export function createNumberManager(deps: NumberManagerDeps) {
       try {
         do {
           r.media.again = false;
-          await media.downloadPending(r.ref, (handle) => r.session.downloadMedia(handle), mediaBatch);
+          const summary = (await media.downloadPending(r.ref, (handle) => r.session.downloadMedia(handle), mediaBatch)) as {
+            stored?: number;
+            failed?: number;
+            stoppedEarly?: boolean;
+          } | null;
+          // A full batch means more may be pending: keep going unless the number went offline.
+          if (summary && !summary.stoppedEarly && (summary.stored ?? 0) + (summary.failed ?? 0) >= mediaBatch) r.media.again = true;
         } while (r.media.again && !r.closing);
       } catch (error) {
         log.warn({ err: error, numberId: r.ref.id }, 'media download pass failed');
