@@ -1,5 +1,5 @@
 import type { ComponentType } from 'react';
-import { IconBrandWhatsapp, IconHistory, IconHome, IconSettings } from '@tabler/icons-react';
+import { IconBrandWhatsapp, IconHistory, IconHome, IconInbox, IconSettings } from '@tabler/icons-react';
 
 export interface NavItem {
   /** Path under /w/:workspaceId ('' is the workspace home). */
@@ -14,6 +14,7 @@ export interface NavItem {
  */
 export const NAV_ITEMS: NavItem[] = [
   { path: '', label: 'Home', icon: IconHome },
+  { path: 'inbox', label: 'Inbox', icon: IconInbox },
   { path: 'numbers', label: 'Numbers', icon: IconBrandWhatsapp },
   { path: 'activity', label: 'Activity', icon: IconHistory },
   { path: 'settings', label: 'Settings', icon: IconSettings },

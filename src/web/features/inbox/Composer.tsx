@@ -1,0 +1,258 @@
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import {
+  ActionIcon,
+  Box,
+  Button,
+  CloseButton,
+  Group,
+  Paper,
+  ScrollArea,
+  SegmentedControl,
+  Stack,
+  Text,
+  Textarea,
+  UnstyledButton,
+} from '@mantine/core';
+import { IconNote, IconSend } from '@tabler/icons-react';
+import type { CannedReplyDtoT, InboxMessageDtoT } from '../../../contracts/inbox';
+import { notifyError } from '../../api/notify';
+import { useAddNote, useCannedReplies, useSendReply } from './api';
+
+type Mode = 'reply' | 'note';
+
+const draftKey = (ws: string, conversationId: string, mode: Mode) => `wasphere.draft.${ws}.${conversationId}.${mode}`;
+
+function readDraft(key: string): string {
+  try {
+    return window.localStorage.getItem(key) ?? '';
+  } catch {
+    return '';
+  }
+}
+
+function writeDraft(key: string, text: string): void {
+  try {
+    if (text) window.localStorage.setItem(key, text);
+    else window.localStorage.removeItem(key);
+  } catch {
+    // Storage full or disabled: the draft lives only in the page.
+  }
+}
+
+/** Canned replies matching what follows `/` at the start of the text. */
+function cannedMatches(text: string, all: readonly CannedReplyDtoT[]): CannedReplyDtoT[] | null {
+  const m = /^\/(\S*)$/.exec(text);
+  if (!m) return null;
+  const q = (m[1] ?? '').toLowerCase();
+  return all.filter((c) => c.shortcut.toLowerCase().includes(q) || c.text.toLowerCase().includes(q)).slice(0, 8);
+}
+
+export function Composer(props: {
+  workspaceId: string;
+  conversationId: string;
+  quoted: InboxMessageDtoT | null;
+  onClearQuote: () => void;
+  optedOut: boolean;
+}) {
+  const { workspaceId, conversationId, quoted, onClearQuote } = props;
+  const [mode, setMode] = useState<Mode>('reply');
+  const key = draftKey(workspaceId, conversationId, mode);
+  const [text, setText] = useState(() => readDraft(key));
+  const [active, setActive] = useState(0);
+  const area = useRef<HTMLTextAreaElement>(null);
+  const canned = useCannedReplies(workspaceId);
+  const send = useSendReply(workspaceId, conversationId);
+  const addNote = useAddNote(workspaceId, conversationId);
+
+  // Another conversation or mode: its own draft.
+  useEffect(() => {
+    setText(readDraft(key));
+  }, [key]);
+
+  useEffect(() => {
+    const t = setTimeout(() => writeDraft(key, text), 200);
+    return () => clearTimeout(t);
+  }, [key, text]);
+
+  useEffect(() => {
+    if (quoted) {
+      setMode('reply');
+      area.current?.focus();
+    }
+  }, [quoted]);
+
+  const matches = useMemo(() => (mode === 'reply' ? cannedMatches(text, canned.data ?? []) : null), [mode, text, canned.data]);
+  const pickerOpen = matches !== null;
+
+  const choose = (c: CannedReplyDtoT) => {
+    setText(c.text);
+    setActive(0);
+    requestAnimationFrame(() => area.current?.focus());
+  };
+
+  const submit = async () => {
+    const value = text.trim();
+    if (!value) return;
+    try {
+      if (mode === 'note') {
+        await addNote.mutateAsync(value);
+      } else {
+        await send.mutateAsync({ text: value, ...(quoted ? { quotedMessageId: quoted.id } : {}) });
+        onClearQuote();
+      }
+      setText('');
+      writeDraft(key, '');
+    } catch (err) {
+      notifyError(err, mode === 'note' ? 'The note was not saved' : 'The message was not queued');
+    }
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (pickerOpen && matches.length > 0) {
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        e.preventDefault();
+        setActive((i) => (i + (e.key === 'ArrowDown' ? 1 : matches.length - 1)) % matches.length);
+        return;
+      }
+      if (e.key === 'Enter' || e.key === 'Tab') {
+        e.preventDefault();
+        const c = matches[Math.min(active, matches.length - 1)];
+        if (c) choose(c);
+        return;
+      }
+    }
+    if (e.key === 'Escape' && pickerOpen) {
+      setText('');
+      return;
+    }
+    if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
+      e.preventDefault();
+      void submit();
+    }
+  };
+
+  const note = mode === 'note';
+  const busy = send.isPending || addNote.isPending;
+
+  return (
+    <Box p="sm" style={{ borderTop: '1px solid var(--mantine-color-gray-3)', position: 'relative' }} bg={note ? 'yellow.0' : 'white'}>
+      {pickerOpen ? (
+        <Paper
+          shadow="md"
+          withBorder
+          pos="absolute"
+          left={12}
+          right={12}
+          bottom="100%"
+          mb={4}
+          style={{ zIndex: 5 }}
+          role="listbox"
+          aria-label="Canned replies"
+        >
+          {matches.length === 0 ? (
+            <Text size="sm" c="dimmed" p="sm">
+              {(canned.data ?? []).length === 0
+                ? 'No canned replies yet. An admin adds them under Labels & replies.'
+                : 'No canned reply matches.'}
+            </Text>
+          ) : (
+            <ScrollArea.Autosize mah={260}>
+              {matches.map((c, i) => (
+                <UnstyledButton
+                  key={c.id}
+                  role="option"
+                  aria-selected={i === active}
+                  onMouseDown={(e) => e.preventDefault()}
+                  onClick={() => choose(c)}
+                  onMouseEnter={() => setActive(i)}
+                  w="100%"
+                  px="sm"
+                  py={6}
+                  bg={i === active ? 'gray.1' : undefined}
+                >
+                  <Text size="sm" fw={600}>
+                    /{c.shortcut}
+                  </Text>
+                  <Text size="xs" c="dimmed" lineClamp={1}>
+                    {c.text}
+                  </Text>
+                </UnstyledButton>
+              ))}
+            </ScrollArea.Autosize>
+          )}
+        </Paper>
+      ) : null}
+      <Stack gap={6}>
+        <Group justify="space-between">
+          <SegmentedControl
+            size="xs"
+            value={mode}
+            onChange={(v) => setMode(v as Mode)}
+            data={[
+              { value: 'reply', label: 'Reply' },
+              { value: 'note', label: 'Note' },
+            ]}
+            aria-label="Composer mode"
+          />
+          <Text size="xs" c="dimmed">
+            {note ? 'Private: only your team sees notes' : 'Enter to send · Shift+Enter for a new line · / for canned replies'}
+          </Text>
+        </Group>
+        {quoted && !note ? (
+          <Group
+            gap={6}
+            wrap="nowrap"
+            px={8}
+            py={4}
+            style={{ borderLeft: '3px solid var(--mantine-color-brand-5)', background: 'var(--mantine-color-gray-0)' }}
+            data-testid="quote-preview"
+          >
+            <Text size="xs" c="dimmed" lineClamp={2} style={{ flex: 1 }}>
+              Replying to: {quoted.text ?? `a ${quoted.kind}`}
+            </Text>
+            <CloseButton size="sm" onClick={onClearQuote} aria-label="Cancel quote" />
+          </Group>
+        ) : null}
+        {props.optedOut && !note ? (
+          <Text size="xs" c="orange.8">
+            This customer opted out of messages. Reply only to what they asked.
+          </Text>
+        ) : null}
+        <Group gap="xs" align="flex-end" wrap="nowrap">
+          <Textarea
+            ref={area}
+            value={text}
+            onChange={(e) => {
+              setText(e.currentTarget.value);
+              setActive(0);
+            }}
+            onKeyDown={onKeyDown}
+            placeholder={note ? 'Write a private note for your team…' : 'Type a reply…'}
+            aria-label={note ? 'Note' : 'Message'}
+            autosize
+            minRows={1}
+            maxRows={8}
+            maxLength={note ? 10000 : 4096}
+            style={{ flex: 1 }}
+            styles={note ? { input: { background: 'var(--mantine-color-yellow-1)' } } : undefined}
+          />
+          {note ? (
+            <Button
+              leftSection={<IconNote size={16} />}
+              color="yellow.8"
+              onClick={() => void submit()}
+              loading={busy}
+              disabled={!text.trim()}
+            >
+              Add note
+            </Button>
+          ) : (
+            <ActionIcon size={36} radius="xl" onClick={() => void submit()} loading={busy} disabled={!text.trim()} aria-label="Send">
+              <IconSend size={18} />
+            </ActionIcon>
+          )}
+        </Group>
+      </Stack>
+    </Box>
+  );
+}
