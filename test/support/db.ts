@@ -46,7 +46,7 @@ export async function openTestDatabase(dialect: Dialect = testDialect()): Promis
   }
   const handle = openDatabase({ databaseUrl, dataDir, poolSize: 4 });
   try {
-    await migrateToLatest(handle.db);
+    await migrateWithRetry(handle.db);
   } catch (error) {
     await handle.close();
     await dropSchema();
@@ -62,6 +62,24 @@ export async function openTestDatabase(dialect: Dialect = testDialect()): Promis
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Kysely's migrator lists tables of every schema and checks each schema's privileges by
+ * name, which fails when a parallel test drops its schema at that moment (error 3F000
+ * naming the other schema). Nothing was migrated then, so trying again is safe.
+ */
+async function migrateWithRetry(db: DatabaseHandle['db'], attempts = 5): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await migrateToLatest(db);
+      return;
+    } catch (error) {
+      const droppedElsewhere = error instanceof Error && /schema "t_[0-9a-z]+" does not exist/.test(error.message);
+      if (!droppedElsewhere || attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
+    }
+  }
 }
 
 async function withAdmin(connectionString: string, statements: string[]): Promise<void> {
