@@ -117,7 +117,7 @@ export default function NumbersPage() {
     }
     return (
       <Card p={0}>
-        <Table.ScrollContainer minWidth={720} type="native">
+        <Table.ScrollContainer minWidth={860} type="native">
           <Table data-testid="numbers-table">
             <Table.Thead>
               <Table.Tr>
@@ -131,13 +131,13 @@ export default function NumbersPage() {
             <Table.Tbody>
               {numbers.data.map((n) => (
                 <Table.Tr key={n.id} data-testid="number-row" data-number-id={n.id}>
-                  <Table.Td pl="lg">
+                  <Table.Td pl="lg" style={{ whiteSpace: 'nowrap' }}>
                     <Anchor component={Link} to={n.id} fw={600}>
                       {n.name}
                     </Anchor>
                   </Table.Td>
                   <Table.Td>
-                    <Text size="sm" c={n.phone ? undefined : 'dimmed'}>
+                    <Text size="sm" c={n.phone ? undefined : 'dimmed'} style={{ whiteSpace: 'nowrap' }}>
                       {formatPhone(n.phone)}
                     </Text>
                   </Table.Td>
@@ -145,7 +145,7 @@ export default function NumbersPage() {
                     <NumberStatus number={n} now={now} />
                   </Table.Td>
                   <Table.Td>
-                    <Text size="sm" c="dimmed">
+                    <Text size="sm" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
                       {limitsText(n)}
                     </Text>
                   </Table.Td>
