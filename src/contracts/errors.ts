@@ -29,6 +29,9 @@ export const ERROR_CODES = [
   'number_unavailable',
   'confirmation_required',
   'upgrade_required',
+  'invalid_csv',
+  'contact_exists',
+  'contact_opted_out',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

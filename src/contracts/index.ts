@@ -7,3 +7,4 @@ export * from './events.js';
 export * from './numbers.js';
 export * from './messages.js';
 export * from './inbox.js';
+export * from './contacts.js';

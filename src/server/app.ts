@@ -32,6 +32,8 @@ import { inboxRoutes } from './modules/inbox/routes.js';
 import { createInboxService } from './modules/inbox/service.js';
 import { messagingRoutes } from './modules/messaging/routes.js';
 import { createMessagingService } from './modules/messaging/service.js';
+import { contactRoutes } from './modules/contacts/routes.js';
+import { createContactsService } from './modules/contacts/service.js';
 import { createWorkspaceAccess } from './modules/workspaces/access.js';
 import { workspaceRoutes } from './modules/workspaces/routes.js';
 import { createWorkspacesService } from './modules/workspaces/service.js';
@@ -109,6 +111,7 @@ export function createServices(deps: {
     ...deps.whatsapp?.manager,
   });
   const numbers = createNumbersService({ db, clock, access, activity, bus, manager: numberManager });
+  const contacts = createContactsService({ db, clock, access, activity, bus, mediaStore, dataDir: deps.config.dataDir });
   const realtime = createRealtimeHub({ bus, access, logger });
   return {
     access,
@@ -125,6 +128,7 @@ export function createServices(deps: {
     sendQueue,
     numberManager,
     numbers,
+    contacts,
     realtime,
     inbox,
   };
@@ -176,6 +180,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
       await api.register(workspaceRoutes({ workspaces: services.workspaces }));
       await api.register(activityRoutes({ activity: services.activity }));
       await api.register(messagingRoutes({ messaging: services.messaging }));
+      await api.register(contactRoutes({ contacts: services.contacts }));
       await api.register(inboxRoutes({ inbox: services.inbox }));
       await api.register(mediaRoutes({ media: services.media }));
       await api.register(numberRoutes({ numbers: services.numbers }));

@@ -358,3 +358,92 @@ export interface Database {
   campaign_recipients: CampaignRecipientsTable;
   campaign_number_pacing: CampaignNumberPacingTable;
 }
+
+// ---------------------------------------------------------------------------
+// Contacts (0004_contacts): merged into `Database` by interface declaration merging.
+// ---------------------------------------------------------------------------
+
+export interface ContactLabelsTable {
+  contact_id: string;
+  label_id: string;
+  workspace_id: string;
+}
+
+export interface ContactFieldsTable {
+  id: string;
+  workspace_id: string;
+  key: string;
+  label: string;
+  type: 'text' | 'number' | 'date' | 'choice';
+  options: string;
+  position: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface OptOutSettingsTable {
+  workspace_id: string;
+  opt_out_keywords: string;
+  opt_in_keywords: string;
+  opt_out_reply_enabled: number;
+  opt_out_reply: string;
+  opt_in_reply_enabled: number;
+  opt_in_reply: string;
+  updated_at: number;
+}
+
+export interface OptEventsTable {
+  id: string;
+  workspace_id: string;
+  contact_id: string;
+  opted_out: number;
+  source: 'keyword' | 'agent' | 'import' | 'api';
+  user_id: string | null;
+  message_id: string | null;
+  created_at: number;
+}
+
+export interface ContactImportsTable {
+  id: string;
+  workspace_id: string;
+  created_by: string | null;
+  file_name: string | null;
+  size: number;
+  delimiter: string;
+  headers: string;
+  mapping: string | null;
+  status: 'uploaded' | 'running' | 'done' | 'failed';
+  processed: number;
+  bytes_read: number;
+  created_count: number;
+  updated_count: number;
+  merged_count: number;
+  rejected_count: number;
+  error: string | null;
+  created_at: number;
+  updated_at: number;
+  finished_at: number | null;
+}
+
+export interface ContactImportRowsTable {
+  import_id: string;
+  line: number;
+  workspace_id: string;
+  phone: string | null;
+  name: string | null;
+  notes: string | null;
+  labels: string;
+  fields: string;
+  opted_out: number | null;
+  error: string | null;
+  raw: string | null;
+}
+
+export interface Database {
+  contact_labels: ContactLabelsTable;
+  contact_fields: ContactFieldsTable;
+  opt_out_settings: OptOutSettingsTable;
+  opt_events: OptEventsTable;
+  contact_imports: ContactImportsTable;
+  contact_import_rows: ContactImportRowsTable;
+}

@@ -1,5 +1,7 @@
+import { sql, type Kysely } from 'kysely';
 import type { DbOrTx } from '../../db/database.js';
-import type { ContactsTable } from '../../db/tables.js';
+import { isPostgres } from '../../db/dialect.js';
+import type { ContactFieldsTable, ContactsTable, OptEventsTable, OptOutSettingsTable } from '../../db/tables.js';
 import { newId } from '../../lib/ids.js';
 
 export type ContactRow = ContactsTable;
@@ -207,4 +209,325 @@ function maxOrNull(a: number | null, b: number | null): number | null {
   if (a === null) return b;
   if (b === null) return a;
   return Math.max(a, b);
+}
+
+// ---------------------------------------------------------------------------
+// Contact management (contacts page, API, import): list, labels, fields, opt-out.
+// ---------------------------------------------------------------------------
+
+export type ContactFieldRow = ContactFieldsTable;
+export type OptEventRow = OptEventsTable;
+export type OptOutSettingsRow = OptOutSettingsTable;
+export interface LabelRef {
+  id: string;
+  name: string;
+  color: string;
+}
+
+const postgres = (db: DbOrTx) => isPostgres(db as unknown as Kysely<unknown>);
+
+/** The sort key of each order; identical to the expressions of the indexes in 0004_contacts. */
+const NAME_KEY = sql<string>`lower(coalesce(name, saved_name, push_name, phone))`;
+const SEEN_KEY = sql<number>`coalesce(last_seen_at, 0)`;
+
+export interface ContactFilter {
+  /** Words matched against names and phone (full-text index); digits match inside the phone. */
+  terms?: string[];
+  digits?: string | null;
+  /** An exact phone (E.164 digits) the query normalises to. */
+  phone?: string | null;
+  labelId?: string | undefined;
+  optedOut?: boolean | undefined;
+  fieldKey?: string | undefined;
+  fieldValue?: string | undefined;
+}
+
+export type ContactSort = 'name' | 'recent' | 'created';
+export type ContactCursor = [string | number, string];
+
+function fieldExpr(db: DbOrTx, key: string) {
+  return postgres(db) ? sql<string>`(custom_fields::jsonb ->> ${key})` : sql<string>`cast(json_extract(custom_fields, ${'$."' + key + '"'}) as text)`;
+}
+
+/** Contacts of one workspace matching `filter`, one page in `sort` order after `after`. */
+export function contactQuery(db: DbOrTx, workspaceId: string, filter: ContactFilter) {
+  let q = db.selectFrom('contacts').where('workspace_id', '=', workspaceId);
+  if (filter.optedOut !== undefined) q = q.where('opted_out', '=', filter.optedOut ? 1 : 0);
+  if (filter.labelId) {
+    const labelId = filter.labelId;
+    q = q.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('contact_labels as cl')
+          .select('cl.contact_id')
+          .whereRef('cl.contact_id', '=', 'contacts.id')
+          .where('cl.label_id', '=', labelId)
+          .where('cl.workspace_id', '=', workspaceId),
+      ),
+    );
+  }
+  if (filter.fieldKey) {
+    const expr = fieldExpr(db, filter.fieldKey);
+    q = filter.fieldValue !== undefined && filter.fieldValue !== '' ? q.where(expr, '=', filter.fieldValue) : q.where(expr, 'is not', null);
+  }
+  const terms = filter.terms ?? [];
+  const digits = filter.digits ?? null;
+  if (terms.length > 0 || digits) {
+    q = q.where((eb) => {
+      const ors = [];
+      if (terms.length > 0) {
+        if (postgres(db)) {
+          const tsquery = terms.map((t, i) => (i === terms.length - 1 ? `${t}:*` : t)).join(' & ');
+          ors.push(
+            eb(
+              'id',
+              'in',
+              eb
+                .selectFrom('search_docs')
+                .select(sql<string>`contact_id`.as('contact_id'))
+                .where('workspace_id', '=', workspaceId)
+                .where('contact_id', 'is not', null)
+                .where(sql<boolean>`tsv @@ to_tsquery('simple', ${tsquery})`),
+            ),
+          );
+        } else {
+          const phrase = (t: string, prefix: boolean) => `body : "${t.replaceAll('"', '""')}"${prefix ? '*' : ''}`;
+          const match = [`workspace_id : "${workspaceId.replaceAll('"', '""')}"`, ...terms.map((t, i) => phrase(t, i === terms.length - 1))].join(' AND ');
+          ors.push(
+            eb(
+              'id',
+              'in',
+              sql<string>`(select d.contact_id from search_fts join search_docs d on d.id = search_fts.rowid where search_fts match ${match} and d.contact_id is not null)`,
+            ),
+          );
+        }
+      }
+      if (digits) ors.push(eb('phone', 'like', `%${digits}%`));
+      if (filter.phone) ors.push(eb('phone', '=', filter.phone));
+      return eb.or(ors);
+    });
+  }
+  return q;
+}
+
+export async function listContacts(
+  db: DbOrTx,
+  workspaceId: string,
+  filter: ContactFilter,
+  sort: ContactSort,
+  after: ContactCursor | null,
+  limit: number,
+): Promise<Array<ContactRow & { sort_key: string | number }>> {
+  let q = contactQuery(db, workspaceId, filter).selectAll();
+  if (sort === 'name') {
+    q = q.select(NAME_KEY.as('sort_key'));
+    if (after) q = q.where(sql<boolean>`(${NAME_KEY}, id) > (${String(after[0])}, ${after[1]})`);
+    q = q.orderBy(NAME_KEY).orderBy('id');
+  } else if (sort === 'recent') {
+    q = q.select(SEEN_KEY.as('sort_key'));
+    if (after) q = q.where(sql<boolean>`(${SEEN_KEY}, id) < (${Number(after[0])}, ${after[1]})`);
+    q = q.orderBy(SEEN_KEY, 'desc').orderBy('id', 'desc');
+  } else {
+    q = q.select('id as sort_key');
+    if (after) q = q.where('id', '<', after[1]);
+    q = q.orderBy('id', 'desc');
+  }
+  return (await q.limit(limit).execute()) as Array<ContactRow & { sort_key: string | number }>;
+}
+
+export async function insertContact(db: DbOrTx, row: ContactRow): Promise<boolean> {
+  const inserted = await db
+    .insertInto('contacts')
+    .values(row)
+    .onConflict((oc) => oc.columns(['workspace_id', 'phone']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return inserted !== undefined;
+}
+
+export async function updateContact(
+  db: DbOrTx,
+  workspaceId: string,
+  contactId: string,
+  patch: Partial<Pick<ContactRow, 'name' | 'notes' | 'custom_fields' | 'opted_out' | 'opted_out_at' | 'updated_at'>>,
+): Promise<void> {
+  await db.updateTable('contacts').set(patch).where('workspace_id', '=', workspaceId).where('id', '=', contactId).execute();
+}
+
+export async function deleteContactRow(db: DbOrTx, workspaceId: string, contactId: string): Promise<boolean> {
+  const r = await db.deleteFrom('contacts').where('workspace_id', '=', workspaceId).where('id', '=', contactId).executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
+}
+
+// Labels -------------------------------------------------------------------
+
+export async function findLabelsByIds(db: DbOrTx, workspaceId: string, ids: readonly string[]): Promise<LabelRef[]> {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom('labels')
+    .select(['id', 'name', 'color'])
+    .where('workspace_id', '=', workspaceId)
+    .where('id', 'in', [...new Set(ids)])
+    .execute();
+}
+
+export async function findLabelsByNames(db: DbOrTx, workspaceId: string, names: readonly string[]): Promise<LabelRef[]> {
+  const out: LabelRef[] = [];
+  for (const part of chunks([...new Set(names.map((n) => n.toLowerCase()))])) {
+    if (part.length === 0) continue;
+    out.push(
+      ...(await db
+        .selectFrom('labels')
+        .select(['id', 'name', 'color'])
+        .where('workspace_id', '=', workspaceId)
+        .where(sql<string>`lower(name)`, 'in', part)
+        .execute()),
+    );
+  }
+  return out;
+}
+
+export async function insertLabelRows(db: DbOrTx, rows: Array<{ id: string; workspace_id: string; name: string; color: string; created_at: number }>) {
+  for (const part of chunks(rows, 200)) {
+    if (part.length > 0) {
+      await db
+        .insertInto('labels')
+        .values(part)
+        .onConflict((oc) => oc.columns(['workspace_id', 'name']).doNothing())
+        .execute();
+    }
+  }
+}
+
+export async function labelsOfContacts(db: DbOrTx, workspaceId: string, contactIds: readonly string[]): Promise<Map<string, LabelRef[]>> {
+  const out = new Map<string, LabelRef[]>();
+  for (const part of chunks([...new Set(contactIds)])) {
+    if (part.length === 0) continue;
+    const rows = await db
+      .selectFrom('contact_labels as cl')
+      .innerJoin('labels as l', 'l.id', 'cl.label_id')
+      .select(['cl.contact_id', 'l.id', 'l.name', 'l.color'])
+      .where('cl.workspace_id', '=', workspaceId)
+      .where('cl.contact_id', 'in', part)
+      .orderBy('l.name')
+      .execute();
+    for (const r of rows) {
+      const list = out.get(r.contact_id) ?? [];
+      list.push({ id: r.id, name: r.name, color: r.color });
+      out.set(r.contact_id, list);
+    }
+  }
+  return out;
+}
+
+export async function addContactLabels(db: DbOrTx, workspaceId: string, pairs: ReadonlyArray<{ contactId: string; labelId: string }>) {
+  const rows = pairs.map((p) => ({ contact_id: p.contactId, label_id: p.labelId, workspace_id: workspaceId }));
+  for (const part of chunks(rows, 300)) {
+    if (part.length > 0) {
+      await db
+        .insertInto('contact_labels')
+        .values(part)
+        .onConflict((oc) => oc.columns(['contact_id', 'label_id']).doNothing())
+        .execute();
+    }
+  }
+}
+
+export async function replaceContactLabels(db: DbOrTx, workspaceId: string, contactId: string, labelIds: readonly string[]) {
+  await db.deleteFrom('contact_labels').where('workspace_id', '=', workspaceId).where('contact_id', '=', contactId).execute();
+  await addContactLabels(
+    db,
+    workspaceId,
+    labelIds.map((labelId) => ({ contactId, labelId })),
+  );
+}
+
+// Conversations of a contact -------------------------------------------------
+
+export async function conversationsOfContact(db: DbOrTx, workspaceId: string, contactId: string) {
+  return db
+    .selectFrom('conversations as c')
+    .innerJoin('numbers as n', 'n.id', 'c.number_id')
+    .select(['c.id', 'c.number_id', 'n.name as number_name', 'c.status', 'c.last_message_at', 'c.last_message_preview'])
+    .where('c.workspace_id', '=', workspaceId)
+    .where('c.contact_id', '=', contactId)
+    .orderBy('c.last_message_at', 'desc')
+    .execute();
+}
+
+// Custom fields --------------------------------------------------------------
+
+export async function listContactFields(db: DbOrTx, workspaceId: string): Promise<ContactFieldRow[]> {
+  return db.selectFrom('contact_fields').selectAll().where('workspace_id', '=', workspaceId).orderBy('position').orderBy('id').execute();
+}
+
+export async function findContactField(db: DbOrTx, workspaceId: string, fieldId: string): Promise<ContactFieldRow | undefined> {
+  return db.selectFrom('contact_fields').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', fieldId).executeTakeFirst();
+}
+
+export async function insertContactField(db: DbOrTx, row: ContactFieldRow): Promise<boolean> {
+  const r = await db
+    .insertInto('contact_fields')
+    .values(row)
+    .onConflict((oc) => oc.columns(['workspace_id', 'key']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return r !== undefined;
+}
+
+export async function updateContactField(
+  db: DbOrTx,
+  workspaceId: string,
+  fieldId: string,
+  patch: Partial<Pick<ContactFieldRow, 'label' | 'options' | 'position' | 'updated_at'>>,
+): Promise<void> {
+  await db.updateTable('contact_fields').set(patch).where('workspace_id', '=', workspaceId).where('id', '=', fieldId).execute();
+}
+
+export async function deleteContactField(db: DbOrTx, workspaceId: string, fieldId: string): Promise<void> {
+  await db.deleteFrom('contact_fields').where('workspace_id', '=', workspaceId).where('id', '=', fieldId).execute();
+}
+
+/** Contacts that may hold a value for `key` (a cheap text pre-filter; the caller checks the JSON). */
+export async function contactsWithFieldText(db: DbOrTx, workspaceId: string, key: string, afterId: string, limit: number) {
+  return db
+    .selectFrom('contacts')
+    .select(['id', 'custom_fields'])
+    .where('workspace_id', '=', workspaceId)
+    .where('custom_fields', 'like', `%"${key}"%`)
+    .where('id', '>', afterId)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
+
+// Opt-out --------------------------------------------------------------------
+
+export async function insertOptEvent(db: DbOrTx, row: OptEventRow): Promise<void> {
+  await db.insertInto('opt_events').values(row).execute();
+}
+
+export async function listOptEvents(db: DbOrTx, workspaceId: string, contactId: string, limit = 200) {
+  return db
+    .selectFrom('opt_events as e')
+    .leftJoin('users as u', 'u.id', 'e.user_id')
+    .select(['e.id', 'e.opted_out', 'e.source', 'e.user_id', 'u.name as user_name', 'e.message_id', 'e.created_at'])
+    .where('e.workspace_id', '=', workspaceId)
+    .where('e.contact_id', '=', contactId)
+    .orderBy('e.id', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+export async function findOptOutSettings(db: DbOrTx, workspaceId: string): Promise<OptOutSettingsRow | undefined> {
+  return db.selectFrom('opt_out_settings').selectAll().where('workspace_id', '=', workspaceId).executeTakeFirst();
+}
+
+export async function saveOptOutSettings(db: DbOrTx, row: OptOutSettingsRow): Promise<void> {
+  const { workspace_id: _ws, ...rest } = row;
+  await db
+    .insertInto('opt_out_settings')
+    .values(row)
+    .onConflict((oc) => oc.column('workspace_id').doUpdateSet(rest))
+    .execute();
 }

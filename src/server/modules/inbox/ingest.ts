@@ -33,6 +33,7 @@ import {
   type ContactRow,
   type NewContact,
 } from '../contacts/repo.js';
+import { applyOptOutKeywords } from '../contacts/opt-out.js';
 import type { MediaStore, NumberRef } from '../media/media-store.js';
 import { parsePayload, previewOf, REVOKED_PREVIEW, type MessagePayload } from './presenters.js';
 import {
@@ -488,6 +489,18 @@ export function createIngest(deps: { db: Db; clock: Clock; bus: EventBus; media:
           for (const [conversationId, list] of perConversation) {
             await applyConversationActivity(tx, number.workspaceId, activityOf(conversationId, list, live), now);
             out.conversation(conversationId);
+          }
+          if (live) {
+            // Opt-out / opt-in keywords (contacts/opt-out.ts), in this transaction; events go out after commit.
+            const opt = await applyOptOutKeywords(
+              tx,
+              number,
+              [...inserted].map((id) => rowOf.get(id)!.row),
+              (conversationId) => [...byContact.values()].find((c) => c.id === conversationId)?.contact_id,
+              now,
+            );
+            opt.contactIds.forEach((id) => out.contact(id));
+            for (const r of opt.replies) out.add('message.created', { conversationId: r.conversationId, messageId: r.messageId, direction: 'out' });
           }
         }
 

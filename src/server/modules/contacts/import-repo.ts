@@ -1,0 +1,111 @@
+import type { DbOrTx } from '../../db/database.js';
+import type { ContactImportRowsTable, ContactImportsTable } from '../../db/tables.js';
+
+export type ImportRow = ContactImportsTable;
+export type StagedRow = ContactImportRowsTable;
+
+export async function insertImport(db: DbOrTx, row: ImportRow): Promise<void> {
+  await db.insertInto('contact_imports').values(row).execute();
+}
+
+export async function findImport(db: DbOrTx, workspaceId: string, importId: string): Promise<ImportRow | undefined> {
+  return db.selectFrom('contact_imports').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', importId).executeTakeFirst();
+}
+
+export async function updateImport(
+  db: DbOrTx,
+  workspaceId: string,
+  importId: string,
+  patch: Partial<Omit<ImportRow, 'id' | 'workspace_id'>>,
+  onlyIfStatus?: ImportRow['status'],
+): Promise<boolean> {
+  let q = db.updateTable('contact_imports').set(patch).where('workspace_id', '=', workspaceId).where('id', '=', importId);
+  if (onlyIfStatus) q = q.where('status', '=', onlyIfStatus);
+  const r = await q.executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/** Imports of a workspace last touched before `before` (their files and rows are cleared). */
+export async function staleImports(db: DbOrTx, workspaceId: string, before: number): Promise<ImportRow[]> {
+  return db
+    .selectFrom('contact_imports')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('updated_at', '<', before)
+    .where('status', '!=', 'running')
+    .execute();
+}
+
+export async function deleteImport(db: DbOrTx, workspaceId: string, importId: string): Promise<void> {
+  await db.deleteFrom('contact_import_rows').where('import_id', '=', importId).where('workspace_id', '=', workspaceId).execute();
+  await db.deleteFrom('contact_imports').where('workspace_id', '=', workspaceId).where('id', '=', importId).execute();
+}
+
+export async function clearStaged(db: DbOrTx, workspaceId: string, importId: string): Promise<void> {
+  await db.deleteFrom('contact_import_rows').where('workspace_id', '=', workspaceId).where('import_id', '=', importId).execute();
+}
+
+/** Accepted rows already staged for these phones (the first row with each phone). */
+export async function stagedByPhones(db: DbOrTx, workspaceId: string, importId: string, phones: readonly string[]): Promise<StagedRow[]> {
+  if (phones.length === 0) return [];
+  return db
+    .selectFrom('contact_import_rows')
+    .selectAll()
+    .where('import_id', '=', importId)
+    .where('workspace_id', '=', workspaceId)
+    .where('error', 'is', null)
+    .where('phone', 'in', [...new Set(phones)])
+    .execute();
+}
+
+export async function insertStaged(db: DbOrTx, rows: readonly StagedRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 300) {
+    const part = rows.slice(i, i + 300);
+    if (part.length > 0) await db.insertInto('contact_import_rows').values(part).execute();
+  }
+}
+
+export async function updateStaged(db: DbOrTx, row: StagedRow): Promise<void> {
+  await db
+    .updateTable('contact_import_rows')
+    .set({ name: row.name, notes: row.notes, labels: row.labels, fields: row.fields, opted_out: row.opted_out })
+    .where('import_id', '=', row.import_id)
+    .where('line', '=', row.line)
+    .execute();
+}
+
+/** Accepted rows in file order, one page after `afterLine`. */
+export async function acceptedPage(db: DbOrTx, workspaceId: string, importId: string, afterLine: number, limit: number): Promise<StagedRow[]> {
+  return db
+    .selectFrom('contact_import_rows')
+    .selectAll()
+    .where('import_id', '=', importId)
+    .where('workspace_id', '=', workspaceId)
+    .where('error', 'is', null)
+    .where('line', '>', afterLine)
+    .orderBy('line')
+    .limit(limit)
+    .execute();
+}
+
+export async function rejectedPage(db: DbOrTx, workspaceId: string, importId: string, afterLine: number, limit: number): Promise<StagedRow[]> {
+  return db
+    .selectFrom('contact_import_rows')
+    .selectAll()
+    .where('import_id', '=', importId)
+    .where('workspace_id', '=', workspaceId)
+    .where('error', 'is not', null)
+    .where('line', '>', afterLine)
+    .orderBy('line')
+    .limit(limit)
+    .execute();
+}
+
+export async function deleteAccepted(db: DbOrTx, workspaceId: string, importId: string): Promise<void> {
+  await db
+    .deleteFrom('contact_import_rows')
+    .where('import_id', '=', importId)
+    .where('workspace_id', '=', workspaceId)
+    .where('error', 'is', null)
+    .execute();
+}
