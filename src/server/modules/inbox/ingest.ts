@@ -37,7 +37,7 @@ import { applyOptOutKeywords } from '../contacts/opt-out.js';
 import type { MediaStore, NumberRef } from '../media/media-store.js';
 import { parsePayload, previewOf, REVOKED_PREVIEW, type MessagePayload } from './presenters.js';
 import {
-  applyConversationActivity,
+  applyConversationActivities,
   deleteMediaRows,
   deleteReaction,
   ensureConversations,
@@ -48,6 +48,7 @@ import {
   insertMessages,
   markConversationRead,
   replacePreviewIfLatest,
+  touchContacts,
   updateMessage,
   updateMessageStatus,
   upsertReaction,
@@ -212,6 +213,7 @@ export function createIngest(deps: { db: Db; clock: Clock; bus: EventBus; media:
     if (live) created.forEach((id) => out.contact(id));
 
     const result = new Map<string, ContactRow>();
+    const touches: Array<{ contactId: string; pushName: string | null; seenAt: number | null }> = [];
     for (const r of refs.values()) {
       const contact = byPhone.get(keyOf.get(r.id)!);
       if (!contact) throw new Error('contact vanished during ingest');
@@ -219,16 +221,13 @@ export function createIngest(deps: { db: Db; clock: Clock; bus: EventBus; media:
       if (createdSet.has(contact.id)) continue;
       // Keep WhatsApp's name and the last time we heard from them current; never the agent's `name`.
       const pushName = pushNames.get(r.id);
-      const seen = lastSeen.get(r.id) ?? -1;
-      const patch: Parameters<typeof updateContactProfile>[3] = {};
-      if (pushName && pushName !== contact.push_name) patch.push_name = pushName;
-      if (seen >= 0 && (contact.last_seen_at === null || seen > contact.last_seen_at)) patch.last_seen_at = seen;
-      if (seen >= 0 && contact.first_seen_at === null) patch.first_seen_at = seen;
-      if (Object.keys(patch).length > 0) {
-        await updateContactProfile(tx, workspaceId, contact.id, patch, now);
-        if (patch.push_name && live) out.contact(contact.id);
-      }
+      const renamed = pushName !== undefined && pushName !== contact.push_name;
+      const seen = lastSeen.get(r.id);
+      const newer = seen !== undefined && (contact.last_seen_at === null || seen > contact.last_seen_at || contact.first_seen_at === null);
+      if (renamed || newer) touches.push({ contactId: contact.id, pushName: renamed ? pushName : null, seenAt: newer ? seen : null });
+      if (renamed && live) out.contact(contact.id);
     }
+    await touchContacts(tx, workspaceId, touches, now);
     return result;
   }
 
@@ -486,10 +485,13 @@ export function createIngest(deps: { db: Db; clock: Clock; bus: EventBus; media:
             perConversation.set(row.conversation_id, list);
             if (live) out.add('message.created', { conversationId: row.conversation_id, messageId: row.id, direction: row.direction });
           }
-          for (const [conversationId, list] of perConversation) {
-            await applyConversationActivity(tx, number.workspaceId, activityOf(conversationId, list, live), now);
-            out.conversation(conversationId);
-          }
+          await applyConversationActivities(
+            tx,
+            number.workspaceId,
+            [...perConversation].map(([conversationId, list]) => activityOf(conversationId, list, live)),
+            now,
+          );
+          for (const conversationId of perConversation.keys()) out.conversation(conversationId);
           if (live) {
             // Opt-out / opt-in keywords (contacts/opt-out.ts), in this transaction; events go out after commit.
             const opt = await applyOptOutKeywords(

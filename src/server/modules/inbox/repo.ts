@@ -1,5 +1,6 @@
-import { sql } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DbOrTx } from '../../db/database.js';
+import { isPostgres } from '../../db/dialect.js';
 import type { ConversationsTable, MediaTable, MessageReactionsTable, MessagesTable } from '../../db/tables.js';
 import { newId } from '../../lib/ids.js';
 
@@ -15,6 +16,26 @@ export function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
+}
+
+/**
+ * A typed value for a VALUES list. PostgreSQL needs the type spelled out; SQLite
+ * must not get a cast, or its planner materialises the list instead of joining
+ * on the primary key.
+ */
+function typed(db: DbOrTx, value: unknown, type: 'text' | 'integer' | 'bigint'): RawBuilder<unknown> {
+  return isPostgres(db as unknown as Kysely<unknown>) ? sql`cast(${value} as ${sql.raw(type)})` : sql`${value}`;
+}
+
+/**
+ * The workspace filter of a VALUES join. The join also lists the ids (`id in …`)
+ * so the rows can be fetched by primary key. SQLite (no statistics) would rather
+ * walk every row of the workspace through a workspace index: a unary `+` keeps
+ * it on the primary key. PostgreSQL chooses by its statistics.
+ */
+function workspaceFilter(db: DbOrTx, table: 'contacts' | 'conversations', workspaceId: string): RawBuilder<unknown> {
+  const column = sql.ref(`${table}.workspace_id`);
+  return isPostgres(db as unknown as Kysely<unknown>) ? sql`${column} = ${workspaceId}` : sql`+${column} = ${workspaceId}`;
 }
 
 // ---------------------------------------------------------------------------
@@ -132,6 +153,50 @@ export async function applyConversationActivity(db: DbOrTx, workspaceId: string,
     .where('workspace_id', '=', workspaceId)
     .where('id', '=', a.conversationId)
     .execute();
+}
+
+/**
+ * `applyConversationActivity` for many conversations in one statement per 500
+ * (UPDATE … FROM VALUES, valid on SQLite ≥ 3.33 and PostgreSQL). Every SET
+ * expression reads the row as it was, so "newer than stored" is judged once.
+ */
+export async function applyConversationActivities(
+  db: DbOrTx,
+  workspaceId: string,
+  list: readonly ConversationActivity[],
+  now: number,
+): Promise<void> {
+  for (const part of chunks(list, 500)) {
+    if (part.length === 0) continue;
+    const rows = part.map((a) => {
+      const waitMode = a.waiting.kind === 'set' ? 1 : a.waiting.kind === 'start' ? 2 : 0;
+      const waitValue = a.waiting.kind === 'keep' ? null : a.waiting.value;
+      return sql`(${sql.join([
+        typed(db, a.conversationId, 'text'),
+        typed(db, a.unreadIncrement, 'integer'),
+        typed(db, a.reopen ? 1 : 0, 'integer'),
+        typed(db, waitMode, 'integer'),
+        typed(db, waitValue, 'bigint'),
+        typed(db, a.last?.at ?? null, 'bigint'),
+        typed(db, a.last?.preview ?? null, 'text'),
+        typed(db, a.last?.direction ?? null, 'text'),
+      ])})`;
+    });
+    const newer = sql`(v.column6 is not null and (last_message_at is null or last_message_at <= v.column6))`;
+    await sql`
+      update conversations set
+        unread_count = unread_count + v.column2,
+        status = case when v.column3 = 1 then 'open' else status end,
+        waiting_since = case v.column4 when 1 then v.column5 when 2 then coalesce(waiting_since, v.column5) else waiting_since end,
+        last_message_at = case when ${newer} then v.column6 else last_message_at end,
+        last_message_preview = case when ${newer} then v.column7 else last_message_preview end,
+        last_message_direction = case when ${newer} then v.column8 else last_message_direction end,
+        updated_at = ${now}
+      from (values ${sql.join(rows)}) as v
+      where conversations.id = v.column1 and conversations.id in (${sql.join(part.map((a) => a.conversationId))})
+        and ${workspaceFilter(db, 'conversations', workspaceId)}
+    `.execute(db);
+  }
 }
 
 /** Replaces the preview when `sentAt` is still the conversation's newest message (after an edit or a delete). */
@@ -329,4 +394,40 @@ export async function listReactions(db: DbOrTx, workspaceId: string, messageIds:
     );
   }
   return out;
+}
+/**
+ * Records that customers were heard from (and their current WhatsApp name) in one
+ * statement per 500: last_seen only moves forward and first_seen is set once.
+ * Names are written only for the rows whose name changed, since a name update
+ * re-indexes the contact for search. The agent-given `name` is never touched.
+ */
+export async function touchContacts(
+  db: DbOrTx,
+  workspaceId: string,
+  list: ReadonlyArray<{ contactId: string; pushName: string | null; seenAt: number | null }>,
+  now: number,
+): Promise<void> {
+  const seen = list.filter((c) => c.seenAt !== null);
+  for (const part of chunks(seen, 500)) {
+    if (part.length === 0) continue;
+    const rows = part.map((c) => sql`(${sql.join([typed(db, c.contactId, 'text'), typed(db, c.seenAt, 'bigint')])})`);
+    await sql`
+      update contacts set
+        last_seen_at = case when last_seen_at is null or last_seen_at < v.column2 then v.column2 else last_seen_at end,
+        first_seen_at = coalesce(first_seen_at, v.column2),
+        updated_at = ${now}
+      from (values ${sql.join(rows)}) as v
+      where contacts.id = v.column1 and contacts.id in (${sql.join(part.map((c) => c.contactId))})
+        and ${workspaceFilter(db, 'contacts', workspaceId)}
+    `.execute(db);
+  }
+  for (const c of list) {
+    if (c.pushName === null) continue;
+    await db
+      .updateTable('contacts')
+      .set({ push_name: c.pushName, updated_at: now })
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', c.contactId)
+      .execute();
+  }
 }
