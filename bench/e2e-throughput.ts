@@ -1,0 +1,211 @@
+/**
+ * End-to-end inbound throughput through the real protocol: customers on the local
+ * WhatsApp peer (test/wa-sim) send texts → the peer encrypts them for the linked
+ * companion → Baileys decrypts → WaSphere ingests and stores them → the event
+ * reaches a dashboard WebSocket client. Measured for 1 and for 10 linked numbers:
+ *
+ * - messages/s the whole path sustains (first send → last WebSocket event), for a
+ *   paced run and for a flood (every customer sending as fast as the peer can);
+ * - latency per message, p50/p95: customer send → row stored, and customer send →
+ *   WebSocket event at the client.
+ *
+ *   npx tsx bench/e2e-throughput.ts
+ *   BENCH_DIALECT=postgres npx tsx bench/e2e-throughput.ts
+ *   BENCH_CUSTOMERS=10 BENCH_MESSAGES=20 BENCH_RATE=100 npx tsx bench/e2e-throughput.ts
+ *
+ * BENCH_CUSTOMERS customers per number each send BENCH_MESSAGES texts; BENCH_RATE is
+ * the paced run's total rate (messages/s across all numbers).
+ */
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import type { Dialect } from '../src/server/db/database.js';
+import { startTestServer } from '../test/support/server.js';
+import { startWaPeer, type WaPeer } from '../test/support/wa-peer.js';
+import { runLoad } from '../test/wa-sim/index.js';
+
+const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 20);
+const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 20);
+const RATE = Number(process.env.BENCH_RATE ?? 100);
+const DIALECT: Dialect = process.env.BENCH_DIALECT === 'postgres' ? 'postgres' : 'sqlite';
+const NUMBER_COUNTS = (process.env.BENCH_NUMBERS ?? '1,10').split(',').map(Number);
+
+/**
+ * The dashboard client runs on its own thread, so its arrival times are not held up
+ * by the server and the peer sharing this process's event loop. It uses `ws` (a
+ * dependency of @fastify/websocket): Node 20 has no WebSocket client of its own.
+ */
+const CLIENT = `
+const { parentPort, workerData } = require('node:worker_threads');
+const WebSocket = require(workerData.ws);
+const socket = new WebSocket(workerData.url, { headers: { cookie: workerData.cookie } });
+socket.on('message', (data) => {
+  const at = Date.now();
+  const frame = JSON.parse(String(data));
+  if (frame.type === 'ready') parentPort.postMessage({ ready: true });
+  else if (frame.type === 'message.created' && frame.payload && frame.payload.direction === 'in') {
+    parentPort.postMessage({ at, messageId: frame.payload.messageId });
+  }
+});
+socket.on('error', (error) => parentPort.postMessage({ error: String(error) }));
+parentPort.on('message', () => socket.close());
+`;
+const WS_MODULE = createRequire(import.meta.url).resolve('ws');
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const ms = (n: number) => `${n.toFixed(0)} ms`;
+
+async function http(base: string, cookie: string, method: string, path: string, body?: unknown) {
+  const res = await fetch(`${base}/api/v1${path}`, {
+    method,
+    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(cookie ? { cookie } : {}) },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+  return { json: (text ? JSON.parse(text) : null) as Record<string, unknown> & { id?: string }, setCookie: res.headers.get('set-cookie') };
+}
+
+interface Arrival {
+  at: number;
+  messageId: string;
+}
+
+async function runScenario(numbers: number): Promise<void> {
+  const peer: WaPeer = await startWaPeer();
+  const server = await startTestServer({ dialect: DIALECT, env: peer.env, startNumbers: true });
+  const { sim } = peer;
+  let client: Worker | null = null;
+  try {
+    const signup = await http(server.url, '', 'POST', '/auth/signup', {
+      name: 'Bench Owner',
+      email: 'bench@example.com',
+      password: 'correct horse battery staple',
+      analyticsConsent: false,
+    });
+    const cookie = signup.setCookie!.split(';')[0]!;
+    const ws = (signup.json.workspaces as Array<{ id: string }>)[0]!.id;
+
+    // Link the numbers through the API, scanning each QR with its own business phone.
+    const businesses: string[] = [];
+    for (let i = 0; i < numbers; i++) {
+      const created = await http(server.url, cookie, 'POST', `/workspaces/${ws}/numbers`, { name: `Line ${i + 1}` });
+      const linked = await http(server.url, cookie, 'POST', `/workspaces/${ws}/numbers/${created.json.id}/link`, { method: 'qr' });
+      const qr = (linked.json.link as { qr: string | null } | null)?.qr;
+      if (!qr) throw new Error('no QR from the link call');
+      const phone = `1555100${String(i).padStart(4, '0')}`;
+      await sim.scanQr(qr, { phone, pushName: `Bench ${i + 1}` });
+      businesses.push(phone);
+    }
+    for (let tries = 0; ; tries++) {
+      const list = await http(server.url, cookie, 'GET', `/workspaces/${ws}/numbers?limit=200`);
+      const states = (list.json.items as Array<{ state: string }>).map((n) => n.state);
+      if (states.every((s) => s === 'connected')) break;
+      if (tries > 300) throw new Error(`numbers did not connect: ${states.join(', ')}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+
+    // The dashboard client: every inbound message.created, with the time it arrived.
+    const arrivals: Arrival[] = [];
+    client = new Worker(CLIENT, {
+      eval: true,
+      workerData: { ws: WS_MODULE, url: `${server.url.replace('http', 'ws')}/api/v1/workspaces/${ws}/events`, cookie },
+    });
+    await new Promise<void>((resolve, reject) => {
+      client!.on('message', (m: { ready?: boolean; error?: string } & Partial<Arrival>) => {
+        if (m.ready) resolve();
+        else if (m.error) reject(new Error(m.error));
+        else if (m.messageId && m.at) arrivals.push({ at: m.at, messageId: m.messageId });
+      });
+      client!.on('error', reject);
+    });
+
+    const load = (ratePerSecond: number, messagesPerCustomer: number, tag: string) =>
+      Promise.all(
+        businesses.map((business, b) =>
+          runLoad(sim, {
+            customers: CUSTOMERS,
+            messagesPerCustomer,
+            ratePerSecond: ratePerSecond / numbers,
+            business,
+            phonePrefix: `44770${String(b).padStart(2, '0')}`,
+            text: (c, m) => `${tag} ${b}/${c}/${m}`,
+          }),
+        ),
+      );
+
+    const waitForArrivals = async (count: number) => {
+      const deadline = Date.now() + 120_000;
+      while (arrivals.length < count) {
+        if (Date.now() > deadline) throw new Error(`only ${arrivals.length} of ${count} events arrived`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+
+    // Warm-up: every customer's first message sets up a Signal session (pkmsg); not measured.
+    await load(0, 1, 'warm');
+    await waitForArrivals(numbers * CUSTOMERS);
+
+    const measure = async (name: string, rate: number) => {
+      arrivals.length = 0;
+      const t0 = Date.now();
+      const sends = (await load(rate, MESSAGES, name)).flatMap((r) => r.sent);
+      const total = sends.length;
+      await waitForArrivals(total);
+      const end = Math.max(...arrivals.map((a) => a.at));
+      // Join each event with the customer's send through the stored row's WhatsApp id.
+      const rows = await server.database.db
+        .selectFrom('messages')
+        .select(['id', 'provider_message_id', 'created_at'])
+        .where(
+          'id',
+          'in',
+          arrivals.map((a) => a.messageId),
+        )
+        .execute();
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      // `sent.at` is taken right after the peer sent the stanza; the send started a moment earlier.
+      const sentAt = new Map(sends.map((s) => [s.id, s.at]));
+      const stored: number[] = [];
+      const delivered: number[] = [];
+      for (const a of arrivals) {
+        const row = byId.get(a.messageId);
+        const at = row?.provider_message_id ? sentAt.get(row.provider_message_id) : undefined;
+        if (!row || at === undefined) continue;
+        stored.push(Number(row.created_at) - at);
+        delivered.push(a.at - at);
+      }
+      stored.sort((x, y) => x - y);
+      delivered.sort((x, y) => x - y);
+      const seconds = (end - t0) / 1000;
+      console.log(
+        `  ${name.padEnd(6)} ${String(total).padStart(5)} msgs in ${seconds.toFixed(2).padStart(6)} s = ${(total / seconds).toFixed(0).padStart(5)} msg/s` +
+          ` | send→stored p50 ${ms(pct(stored, 50))}, p95 ${ms(pct(stored, 95))}` +
+          ` | send→WebSocket p50 ${ms(pct(delivered, 50))}, p95 ${ms(pct(delivered, 95))}` +
+          (stored.length < total ? ` (${total - stored.length} unmatched)` : ''),
+      );
+    };
+
+    console.log(
+      `${numbers} linked number${numbers === 1 ? '' : 's'}, ${CUSTOMERS} customers each, ${MESSAGES} messages per customer (${DIALECT}):`,
+    );
+    await measure('paced', RATE);
+    await measure('flood', 0);
+  } finally {
+    client?.postMessage('close');
+    await client?.terminate();
+    await server.close();
+    await peer.close();
+  }
+}
+
+async function main(): Promise<void> {
+  for (const n of NUMBER_COUNTS) await runScenario(n);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
