@@ -32,6 +32,11 @@ export const ERROR_CODES = [
   'invalid_csv',
   'contact_exists',
   'contact_opted_out',
+  'campaign_not_editable',
+  'campaign_invalid_state',
+  'campaign_unresolved_variables',
+  'campaign_no_recipients',
+  'campaign_no_numbers',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

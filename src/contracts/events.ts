@@ -19,6 +19,10 @@ export interface DomainEventMap {
   'message.status': { conversationId: string; messageId: string; status: string; error: string | null };
   'conversation.updated': { conversationId: string };
   'contact.updated': { contactId: string };
+  /** A campaign's status or recipient counts changed; clients refetch the counts. */
+  'campaign.progress': { campaignId: string; status: string; recipientId?: string; recipientStatus?: string };
+  /** A campaign paused, by a person or on its own (`auto`), with the reason shown. */
+  'campaign.paused': { campaignId: string; reason: string; auto: boolean };
 }
 
 export type DomainEventType = keyof DomainEventMap;

@@ -8,3 +8,4 @@ export * from './numbers.js';
 export * from './messages.js';
 export * from './inbox.js';
 export * from './contacts.js';
+export * from './campaigns.js';

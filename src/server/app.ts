@@ -35,6 +35,9 @@ import { createMessagingService } from './modules/messaging/service.js';
 import { contactRoutes } from './modules/contacts/routes.js';
 import { createContactsService } from './modules/contacts/service.js';
 import { createWorkspaceAccess } from './modules/workspaces/access.js';
+import { createCampaignEngine } from './modules/campaigns/engine.js';
+import { campaignRoutes } from './modules/campaigns/routes.js';
+import { createCampaignsService } from './modules/campaigns/service.js';
 import { workspaceRoutes } from './modules/workspaces/routes.js';
 import { createWorkspacesService } from './modules/workspaces/service.js';
 import { createInProcessBus } from './realtime/bus.js';
@@ -113,6 +116,8 @@ export function createServices(deps: {
   const numbers = createNumbersService({ db, clock, access, activity, bus, manager: numberManager });
   const contacts = createContactsService({ db, clock, access, activity, bus, mediaStore, dataDir: deps.config.dataDir });
   const realtime = createRealtimeHub({ bus, access, logger });
+  const campaignEngine = createCampaignEngine({ db, clock, bus, activity, holderId: numberManager.holderId });
+  const campaigns = createCampaignsService({ db, clock, access, activity, bus, engine: campaignEngine });
   return {
     access,
     activity,
@@ -131,6 +136,8 @@ export function createServices(deps: {
     contacts,
     realtime,
     inbox,
+    campaignEngine,
+    campaigns,
   };
 }
 export type Services = ReturnType<typeof createServices>;
@@ -185,6 +192,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
       await api.register(mediaRoutes({ media: services.media }));
       await api.register(numberRoutes({ numbers: services.numbers }));
       await api.register(realtimeRoutes({ hub: services.realtime }));
+      await api.register(campaignRoutes({ campaigns: services.campaigns }));
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: '/api/v1' },

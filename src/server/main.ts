@@ -2,6 +2,7 @@ import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
+import { startCampaignSender } from './jobs/campaign-sender.js';
 import { scheduleMaintenance } from './jobs/maintenance.js';
 import { systemClock } from './lib/clock.js';
 import { loadOrCreateSecretKey } from './lib/secrets.js';
@@ -30,6 +31,14 @@ async function main(): Promise<void> {
   const bridge = config.databaseUrl ? createPgBridge({ connectionString: config.databaseUrl, logger }) : null;
   await bridge?.start(services.bus);
   await services.numberManager.start();
+  const campaignSender = startCampaignSender({
+    db: database.db,
+    clock: systemClock,
+    bus: services.bus,
+    engine: services.campaignEngine,
+    logger,
+    presence: (numberId, to, kind) => services.numberManager.sendPresence(numberId, to, kind),
+  });
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -37,6 +46,8 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down');
     // WhatsApp sessions first: their leases are released so another process takes over at once.
+    // Campaign sends first, so none is claimed while the numbers close.
+    await campaignSender.stop().catch((error: unknown) => logger.error({ err: error }, 'stopping the campaign sender failed'));
     await services.numberManager.stop().catch((error: unknown) => logger.error({ err: error }, 'stopping numbers failed'));
     await bridge?.stop();
     stopMaintenance();

@@ -30,6 +30,7 @@ import {
   type LidMapping,
   type MediaHandle,
   type MessageBatchInfo,
+  type PresenceKind,
   type ProviderSession,
   type Receipt,
   type Unsubscribe,
@@ -632,6 +633,19 @@ export function createNumberManager(deps: NumberManagerDeps) {
         await deps.removeMediaFiles(files).catch((error: unknown) => log.warn({ err: error }, 'removing media files failed'));
       }
       return { removedMediaFiles: files.length };
+    },
+
+    /** "typing…" to a customer from a number connected in this process (campaign sends); false when it is not. */
+    async sendPresence(numberId: string, to: string, presence: PresenceKind): Promise<boolean> {
+      const r = runners.get(numberId);
+      if (!r || r.closing || r.state !== 'connected') return false;
+      try {
+        await r.session.sendPresence(to, presence);
+        return true;
+      } catch (error) {
+        log.debug({ err: error, numberId }, 'presence update failed');
+        return false;
+      }
     },
 
     /** Numbers this process runs now, with their live state (diagnostics, tests). */

@@ -149,7 +149,7 @@ describe('nextSendTime', () => {
   it('with a fake clock, a day of sending keeps delays between 8 and 20 s, stops at the cap and at the window', () => {
     const clock = fakeClock(t('2026-06-01T08:00:00Z'));
     let seed = 42;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const sends: number[] = [];
     let due: number | null = null;
     const cap = 300;

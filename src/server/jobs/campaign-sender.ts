@@ -1,0 +1,220 @@
+/**
+ * The campaign sender: a loop that, every `pollMs` or sooner when something
+ * happens, starts scheduled campaigns, follows recipients' messages, pauses
+ * campaigns whose numbers went down or whose sends fail too often, completes
+ * finished ones, and sends the next recipient of each connected number whose
+ * pacing allows it (modules/campaigns/engine.ts has the exactly-once steps).
+ *
+ * Several processes may run it against one PostgreSQL database: claims are
+ * leases on rows, so they share the work without sending anything twice.
+ */
+import type { Logger } from 'pino';
+import type { Db } from '../db/database.js';
+import type { Clock } from '../lib/clock.js';
+import type { CampaignEngine, SendingNumber } from '../modules/campaigns/engine.js';
+import { numberIdsOf, settingsOf } from '../modules/campaigns/presenters.js';
+import { campaignsInStatus, type CampaignRow } from '../modules/campaigns/repo.js';
+import type { EventBus } from '../realtime/bus.js';
+import { systemTimers, type Timers } from '../whatsapp/timers.js';
+import { DAY_MS } from '../lib/clock.js';
+
+export interface CampaignSenderOptions {
+  db: Db;
+  clock: Clock;
+  bus: EventBus;
+  engine: CampaignEngine;
+  logger: Logger;
+  /** "typing…" on the customer's screen through the number's session; false when this process does not hold the number. */
+  presence?: (numberId: string, to: string, kind: 'typing' | 'paused') => Promise<boolean>;
+  timers?: Timers;
+  random?: () => number;
+  /** Longest sleep between two passes. */
+  pollMs?: number;
+  /** How long "typing…" shows before the message, as a random range. */
+  typingMs?: [number, number];
+  /** Every how often all recent campaigns are reconciled even without events (events from other processes may be missed). */
+  reconcileEveryMs?: number;
+}
+
+export interface CampaignSender {
+  /** Look now rather than at the next poll. */
+  wake(): void;
+  /** One full pass, waiting for the sends it starts (tests and benchmarks). */
+  tickNow(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function startCampaignSender(options: CampaignSenderOptions, autoStart = true): CampaignSender {
+  const { db, clock, bus, engine } = options;
+  const log = options.logger.child({ component: 'campaign-sender' });
+  const timers = options.timers ?? systemTimers;
+  const random = options.random ?? Math.random;
+  const pollMs = options.pollMs ?? 1_000;
+  const [typingMin, typingMax] = options.typingMs ?? [1_500, 4_000];
+  const reconcileEveryMs = options.reconcileEveryMs ?? 30_000;
+
+  let running = true;
+  let sleeping: { handle: unknown; resolve: () => void } | null = null;
+  let wakeRequested = false;
+  let lastFullReconcile = 0;
+  const dirty = new Set<string>();
+  const inflight = new Map<string, Promise<void>>();
+
+  const wake = () => {
+    wakeRequested = true;
+    if (sleeping) {
+      timers.clearTimeout(sleeping.handle);
+      const s = sleeping;
+      sleeping = null;
+      s.resolve();
+    }
+  };
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const handle = timers.setTimeout(() => {
+        sleeping = null;
+        resolve();
+      }, ms);
+      sleeping = { handle, resolve };
+    });
+
+  const unsubscribe = bus.subscribe('*', (event) => {
+    switch (event.type) {
+      case 'number.status':
+        void engine
+          .onNumberDown(event.workspaceId, event.payload.numberId, event.payload.state, event.payload.reason)
+          .catch((error: unknown) => log.error({ err: error }, 'pausing campaigns of a number that went down failed'));
+        wake();
+        break;
+      case 'message.status':
+        dirty.add(event.workspaceId);
+        wake();
+        break;
+      case 'message.created':
+        if (event.payload.direction === 'in') {
+          dirty.add(event.workspaceId);
+          wake();
+        }
+        break;
+      default:
+        break;
+    }
+  });
+
+  async function loadNumbers(ids: readonly string[]): Promise<Map<string, SendingNumber>> {
+    if (ids.length === 0) return new Map();
+    const rows = await db
+      .selectFrom('numbers')
+      .select(['id', 'workspace_id', 'name', 'state', 'state_reason', 'state_since', 'linked_at', 'daily_cap', 'warmup', 'deleted_at'])
+      .where('id', 'in', [...new Set(ids)])
+      .execute();
+    return new Map(rows.map((r) => [r.id, r]));
+  }
+
+  async function zones(workspaceIds: readonly string[]): Promise<Map<string, string>> {
+    if (workspaceIds.length === 0) return new Map();
+    const rows = await db
+      .selectFrom('workspaces')
+      .select(['id', 'time_zone'])
+      .where('id', 'in', [...new Set(workspaceIds)])
+      .execute();
+    return new Map(rows.map((r) => [r.id, r.time_zone]));
+  }
+
+  async function sendFlow(number: SendingNumber, campaigns: CampaignRow[], timeZone: string): Promise<number | null> {
+    const result = await engine.claim(number, campaigns, timeZone);
+    if (!result.claim) return result.wakeAt;
+    const claim = result.claim;
+    if (settingsOf(claim.campaign).typing && typingMax > 0 && options.presence && claim.recipient.phone) {
+      const shown = await options.presence(number.id, claim.recipient.phone, 'typing').catch(() => false);
+      const ms = Math.round(typingMin + (typingMax - typingMin) * random());
+      if (shown) await new Promise<void>((resolve) => timers.setTimeout(resolve, ms));
+    }
+    if (!running) {
+      await engine.release(claim);
+      return null;
+    }
+    const outcome = await engine.commit(claim);
+    if (outcome.kind === 'released' || outcome.kind === 'skipped') return clock.now();
+    return null;
+  }
+
+  async function tick(): Promise<number> {
+    const now = clock.now();
+    let nextWake = now + pollMs;
+    await engine.promoteScheduled();
+    const live = await campaignsInStatus(db, ['sending', 'paused']);
+    const full = now - lastFullReconcile >= reconcileEveryMs;
+    const toReconcile = full
+      ? [
+          ...live,
+          ...(await db
+            .selectFrom('campaigns')
+            .selectAll()
+            .where('status', 'in', ['completed', 'cancelled'])
+            .where('finished_at', '>', now - 7 * DAY_MS)
+            .execute()),
+        ]
+      : live.filter((c) => dirty.has(c.workspace_id) || c.status === 'sending');
+    if (full) lastFullReconcile = now;
+    dirty.clear();
+    for (const c of toReconcile) await engine.reconcile(c);
+
+    const sending = live.filter((c) => c.status === 'sending');
+    const numbers = await loadNumbers(sending.flatMap(numberIdsOf));
+    const still: CampaignRow[] = [];
+    for (const c of sending) if ((await engine.checkHealth(c, numbers)) === 'sending') still.push(c);
+    const tz = await zones(still.map((c) => c.workspace_id));
+
+    const byNumber = new Map<string, CampaignRow[]>();
+    for (const c of still) for (const id of numberIdsOf(c)) byNumber.set(id, [...(byNumber.get(id) ?? []), c]);
+    for (const [numberId, campaigns] of byNumber) {
+      const number = numbers.get(numberId);
+      if (!number || number.state !== 'connected' || inflight.has(numberId)) continue;
+      const flow = sendFlow(number, campaigns, tz.get(number.workspace_id) ?? 'UTC')
+        .then((wakeAt) => {
+          if (wakeAt !== null && wakeAt < nextWake) nextWake = Math.max(wakeAt, clock.now());
+        })
+        .catch((error: unknown) => log.error({ err: error, numberId }, 'campaign send failed'))
+        .finally(() => inflight.delete(numberId));
+      inflight.set(numberId, flow);
+    }
+    return nextWake;
+  }
+
+  async function tickGuarded(): Promise<number> {
+    try {
+      return await tick();
+    } catch (error) {
+      log.error({ err: error }, 'campaign sender pass failed');
+      return clock.now() + pollMs;
+    }
+  }
+
+  const loop = async () => {
+    while (running) {
+      wakeRequested = false;
+      const nextWake = await tickGuarded();
+      if (!running) break;
+      // Sends in flight finish in the background; the next pass comes at the earliest due time.
+      if (!wakeRequested) await sleep(Math.max(10, Math.min(pollMs, nextWake - clock.now())));
+    }
+  };
+  const done = autoStart ? loop() : Promise.resolve();
+
+  return {
+    wake,
+    async tickNow() {
+      await tickGuarded();
+      await Promise.all([...inflight.values()]);
+    },
+    async stop() {
+      running = false;
+      unsubscribe();
+      wake();
+      await done;
+      await Promise.all([...inflight.values()]);
+    },
+  };
+}
