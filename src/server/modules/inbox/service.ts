@@ -83,7 +83,7 @@ import {
 } from './team-repo.js';
 
 /** How many search hits feed one page of conversations. */
-const SEARCH_HITS = 400;
+const SEARCH_HITS = 200;
 
 export function createInboxService(deps: {
   db: Db;

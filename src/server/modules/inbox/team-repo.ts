@@ -439,44 +439,46 @@ export function snippetParts(marked: string): SnippetPartT[] {
 }
 
 interface RawHit {
+  id: number | string | null;
   conversation_id: string | null;
   message_id: string | null;
   contact_id: string | null;
-  snip: string | null;
 }
+
+const HEADLINE_OPTIONS = `StartSel=${HIT_START}, StopSel=${HIT_END}, MaxWords=18, MinWords=6, ShortWord=2, MaxFragments=1`;
 
 /**
  * Messages (text, captions, document names) and contacts (names, phone) of one
  * workspace matching every word of `query` (the last as a prefix, for typing),
- * newest first. One function hides FTS5 and PostgreSQL full-text search.
+ * newest first, at most one hit per conversation and `limit` conversations. One
+ * function hides FTS5 and PostgreSQL full-text search. Highlighting is the
+ * costly part, so it runs only for the hits that are returned.
  */
 export async function searchMessages(db: DbOrTx, workspaceId: string, query: string, limit: number): Promise<SearchHit[]> {
   const terms = searchTerms(query);
   if (terms.length === 0) return [];
-  let raw: RawHit[];
-  if (postgres(db)) {
-    const tsquery = terms.map((t, i) => (i === terms.length - 1 ? `${t}:*` : t)).join(' & ');
-    const options = `StartSel=${HIT_START}, StopSel=${HIT_END}, MaxWords=18, MinWords=6, ShortWord=2, MaxFragments=1`;
-    const result = await sql<RawHit>`
-      select d.conversation_id, d.message_id, d.contact_id, ts_headline('simple', d.body, to_tsquery('simple', ${tsquery}), ${options}) as snip
-      from (
-        select id, conversation_id, message_id, contact_id, body from search_docs
-        where workspace_id = ${workspaceId} and tsv @@ to_tsquery('simple', ${tsquery})
-        order by id desc limit ${limit}
-      ) d order by d.id desc`.execute(db);
-    raw = result.rows;
-  } else {
-    const phrase = (t: string, prefix: boolean) => `body : "${t.replaceAll('"', '""')}"${prefix ? '*' : ''}`;
-    const match = [`workspace_id : "${workspaceId.replaceAll('"', '""')}"`, ...terms.map((t, i) => phrase(t, i === terms.length - 1))].join(
-      ' AND ',
-    );
-    const result = await sql<RawHit>`
-      select d.conversation_id, d.message_id, d.contact_id, snippet(search_fts, 1, ${HIT_START}, ${HIT_END}, '…', 14) as snip
-      from search_fts join search_docs d on d.id = search_fts.rowid
-      where search_fts match ${match}
-      order by search_fts.rowid desc limit ${limit}`.execute(db);
-    raw = result.rows;
-  }
+  const pg = postgres(db);
+  const candidates = Math.min(2000, limit * 5);
+  const tsquery = terms.map((t, i) => (i === terms.length - 1 ? `${t}:*` : t)).join(' & ');
+  const phrase = (t: string, prefix: boolean) => `body : "${t.replaceAll('"', '""')}"${prefix ? '*' : ''}`;
+  const match = [`workspace_id : "${workspaceId.replaceAll('"', '""')}"`, ...terms.map((t, i) => phrase(t, i === terms.length - 1))].join(
+    ' AND ',
+  );
+
+  let raw: RawHit[] = pg
+    ? (
+        await sql<RawHit>`
+          select id, conversation_id, message_id, contact_id from search_docs
+          where workspace_id = ${workspaceId} and tsv @@ to_tsquery('simple', ${tsquery})
+          order by id desc limit ${candidates}`.execute(db)
+      ).rows
+    : (
+        await sql<RawHit>`
+          select d.id, d.conversation_id, d.message_id, d.contact_id
+          from search_fts join search_docs d on d.id = search_fts.rowid
+          where search_fts match ${match}
+          order by search_fts.rowid desc limit ${candidates}`.execute(db)
+      ).rows;
 
   // A phone typed in part ("7700 900") matches inside the stored digits too.
   const digits = query.replace(/[\s()+.-]/g, '');
@@ -489,7 +491,7 @@ export async function searchMessages(db: DbOrTx, workspaceId: string, query: str
       .limit(limit)
       .execute();
     const known = new Set(raw.map((r) => r.contact_id));
-    for (const c of byPhone) if (!known.has(c.id)) raw.push({ conversation_id: null, message_id: null, contact_id: c.id, snip: null });
+    for (const c of byPhone) if (!known.has(c.id)) raw = [...raw, { id: null, conversation_id: null, message_id: null, contact_id: c.id }];
   }
 
   const contactIds = raw.filter((r) => r.contact_id).map((r) => r.contact_id!);
@@ -505,12 +507,40 @@ export async function searchMessages(db: DbOrTx, workspaceId: string, query: str
     for (const r of rows) conversationsOf.set(r.contact_id, [...(conversationsOf.get(r.contact_id) ?? []), r.id]);
   }
 
-  const hits: SearchHit[] = [];
+  // The newest hit of each conversation, up to `limit` conversations.
+  const picked: Array<{ conversationId: string; messageId: string | null; docId: number | null }> = [];
+  const seen = new Set<string>();
+  const take = (conversationId: string, messageId: string | null, docId: number | null) => {
+    if (seen.has(conversationId) || picked.length >= limit) return;
+    seen.add(conversationId);
+    picked.push({ conversationId, messageId, docId });
+  };
   for (const r of raw) {
-    const snippet = snippetParts(r.snip ?? '');
-    if (r.message_id && r.conversation_id) hits.push({ conversationId: r.conversation_id, messageId: r.message_id, snippet });
-    else if (r.contact_id)
-      for (const id of conversationsOf.get(r.contact_id) ?? []) hits.push({ conversationId: id, messageId: null, snippet });
+    const docId = r.id === null ? null : Number(r.id);
+    if (r.message_id && r.conversation_id) take(r.conversation_id, r.message_id, docId);
+    else if (r.contact_id) for (const id of conversationsOf.get(r.contact_id) ?? []) take(id, null, docId);
   }
-  return hits.slice(0, limit);
+
+  const docIds = [...new Set(picked.map((p) => p.docId).filter((id): id is number => id !== null))];
+  const snippets = new Map<number, string>();
+  for (const part of chunks(docIds)) {
+    if (part.length === 0) continue;
+    const rows = pg
+      ? (
+          await sql<{ id: number; snip: string }>`
+            select id, ts_headline('simple', body, to_tsquery('simple', ${tsquery}), ${HEADLINE_OPTIONS}) as snip
+            from search_docs where workspace_id = ${workspaceId} and id in (${sql.join(part)})`.execute(db)
+        ).rows
+      : (
+          await sql<{ id: number; snip: string }>`
+            select rowid as id, snippet(search_fts, 1, ${HIT_START}, ${HIT_END}, '…', 14) as snip
+            from search_fts where search_fts match ${match} and rowid in (${sql.join(part)})`.execute(db)
+        ).rows;
+    for (const r of rows) snippets.set(Number(r.id), r.snip);
+  }
+  return picked.map((p) => ({
+    conversationId: p.conversationId,
+    messageId: p.messageId,
+    snippet: snippetParts(p.docId === null ? '' : (snippets.get(p.docId) ?? '')),
+  }));
 }
