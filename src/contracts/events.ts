@@ -19,6 +19,18 @@ export interface DomainEventMap {
   'message.status': { conversationId: string; messageId: string; status: string; error: string | null };
   'conversation.updated': { conversationId: string };
   'contact.updated': { contactId: string };
+  /** SLA clocks moved (badge, countdown); empty `conversationIds` means many: refetch the list. */
+  'sla.updated': { conversationIds: string[] };
+  /** A conversation reached risk or breach of an SLA target (written once per conversation, target, kind and cycle). */
+  'sla.alert': {
+    alertId: string;
+    conversationId: string;
+    target: 'first_response' | 'next_response' | 'resolution';
+    kind: 'at_risk' | 'breached';
+    dueAt: string;
+  };
+  /** A notification for one person; other members' dashboards ignore it. */
+  'notification.created': { notificationId: string; userId: string; kind: string; title: string; conversationId: string | null };
   /** A campaign's status or recipient counts changed; clients refetch the counts. */
   'campaign.progress': { campaignId: string; status: string; recipientId?: string; recipientStatus?: string };
   /** A campaign paused, by a person or on its own (`auto`), with the reason shown. */

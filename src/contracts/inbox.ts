@@ -1,5 +1,6 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import { Id, IsoTime } from './common.js';
+import { ConversationSla } from './sla.js';
 import { ContactCardDto, LocationDto, MessageStatusSchema, MessageText, ReactionDto } from './messages.js';
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -78,6 +79,8 @@ export const InboxConversationDto = Type.Object({
   ),
   /** Since when the customer waits for an answer; null when the last word was ours. */
   waitingSince: Nullable(IsoTime),
+  /** The most urgent SLA clock (at risk / breached / on track with its deadline); null when none runs. */
+  sla: Nullable(ConversationSla),
   /** With `q`: the newest matching message (or null when the contact matched). */
   match: Type.Optional(Type.Object({ messageId: Nullable(Id), snippet: Type.Array(SnippetPart) })),
 });
@@ -94,6 +97,10 @@ export const ConversationListQuery = Type.Object(
     labelId: Type.Optional(Id),
     /** Only conversations whose customer waits for an answer. */
     waiting: Type.Optional(Type.Boolean()),
+    /** Only conversations whose SLA is at risk, or breached. */
+    sla: Type.Optional(Type.Union([Type.Literal('at_risk'), Type.Literal('breached')])),
+    /** `recent` (default): newest activity first; `time_left`: nearest SLA deadline first, conversations without one last. */
+    sort: Type.Optional(Type.Union([Type.Literal('recent'), Type.Literal('time_left')])),
     /** Full-text search over messages and contacts; answers one page of the best matches (no cursor). */
     q: Type.Optional(Type.String({ maxLength: 200 })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),

@@ -447,3 +447,128 @@ export interface Database {
   contact_imports: ContactImportsTable;
   contact_import_rows: ContactImportRowsTable;
 }
+
+// ---------------------------------------------------------------------------
+// SLA (0006_sla): merged into `Database` by interface declaration merging.
+// ---------------------------------------------------------------------------
+
+export interface SlaPoliciesTable {
+  workspace_id: string;
+  enabled: number;
+  first_response_ms: number;
+  next_response_ms: number;
+  resolution_ms: number | null;
+  business_hours: number;
+  schedule: string;
+  number_ids: string;
+  label_ids: string;
+  at_risk_percent: number;
+  pause_when_pending: number;
+  email_to: string | null;
+  smtp: string | null;
+  smtp_password: Buffer | null;
+  webhook_url: string | null;
+  webhook_secret: Buffer | null;
+  version: number;
+  updated_by: string | null;
+  updated_at: number;
+}
+
+export interface SlaConversationsTable {
+  conversation_id: string;
+  workspace_id: string;
+  policy_version: number;
+  status: string;
+  in_scope: number;
+  session_start: number | null;
+  resolved_at: number | null;
+  resp_target: string | null;
+  resp_start: number | null;
+  resp_credit: number;
+  resp_segment: number | null;
+  resp_target_ms: number | null;
+  resp_risk_at: number | null;
+  resp_breach_at: number | null;
+  resp_fired: number;
+  res_start: number | null;
+  res_credit: number;
+  res_segment: number | null;
+  res_target_ms: number | null;
+  res_risk_at: number | null;
+  res_breach_at: number | null;
+  res_fired: number;
+  due_at: number | null;
+  urgent_target: string | null;
+  urgent_risk_at: number | null;
+  urgent_breach_at: number | null;
+  version: number;
+  updated_at: number;
+}
+
+export interface SlaEventsTable {
+  id: string;
+  workspace_id: string;
+  conversation_id: string;
+  target: string;
+  kind: string;
+  cycle: number;
+  due_at: number;
+  detected_at: number;
+  assignee_user_id: string | null;
+  number_id: string | null;
+}
+
+export interface NotificationsTable {
+  id: string;
+  workspace_id: string;
+  user_id: string;
+  kind: string;
+  title: string;
+  body: string;
+  conversation_id: string | null;
+  sla_event_id: string | null;
+  created_at: number;
+  read_at: number | null;
+}
+
+export interface SlaDeliveriesTable {
+  id: string;
+  workspace_id: string;
+  sla_event_id: string | null;
+  channel: string;
+  target: string;
+  payload: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  next_attempt_at: number | null;
+  last_error: string | null;
+  response_status: number | null;
+  claimed_by: string | null;
+  claim_expires_at: number | null;
+  created_at: number;
+  delivered_at: number | null;
+}
+
+export interface SlaMetricsTable {
+  id: string;
+  workspace_id: string;
+  conversation_id: string;
+  number_id: string;
+  agent_user_id: string | null;
+  metric: string;
+  cycle: number;
+  ended_at: number;
+  raw_ms: number;
+  business_ms: number;
+  target_ms: number | null;
+  hit: number | null;
+}
+
+export interface Database {
+  sla_policies: SlaPoliciesTable;
+  sla_conversations: SlaConversationsTable;
+  sla_events: SlaEventsTable;
+  notifications: NotificationsTable;
+  sla_deliveries: SlaDeliveriesTable;
+  sla_metrics: SlaMetricsTable;
+}

@@ -53,6 +53,7 @@ import {
   deleteCannedReply,
   deleteLabel,
   encodePosition,
+  NO_DEADLINE,
   findCannedByShortcut,
   findConversationsByIds,
   findInboxRow,
@@ -83,7 +84,7 @@ import {
 } from './team-repo.js';
 
 /** How many search hits feed one page of conversations. */
-const SEARCH_HITS = 200;
+const SEARCH_HITS = 400;
 
 export function createInboxService(deps: {
   db: Db;
@@ -138,7 +139,7 @@ export function createInboxService(deps: {
     const labels = await labelsOfConversations(db, workspaceId, [id]);
     const others = await otherConversationsOf(db, workspaceId, row.contact_id, id);
     return {
-      ...presentInboxConversation(row, labels.get(id) ?? []),
+      ...presentInboxConversation(row, labels.get(id) ?? [], undefined, clock.now()),
       otherConversations: others.map((o) => ({ id: o.id, status: o.status, number: { id: o.number_id, name: o.number_name } })),
     };
   }
@@ -322,6 +323,9 @@ export function createInboxService(deps: {
         numberId: query.numberId,
         labelId: query.labelId,
         waiting: query.waiting,
+        sla: query.sla,
+        sort: query.sort,
+        now: clock.now(),
       };
       const q = query.q?.trim();
       if (q) {
@@ -338,7 +342,7 @@ export function createInboxService(deps: {
         return {
           items: rows.map((r) => {
             const m = matchOf.get(r.id)!;
-            return presentInboxConversation(r, labels.get(r.id) ?? [], { messageId: m.messageId, snippet: m.snippet });
+            return presentInboxConversation(r, labels.get(r.id) ?? [], { messageId: m.messageId, snippet: m.snippet }, filter.now);
           }),
           nextCursor: null,
         };
@@ -353,8 +357,11 @@ export function createInboxService(deps: {
       );
       const last = page.at(-1);
       return {
-        items: page.map((r) => presentInboxConversation(r, labels.get(r.id) ?? [])),
-        nextCursor: rows.length > limit && last ? encodePosition({ at: last.last_message_at!, id: last.id }) : null,
+        items: page.map((r) => presentInboxConversation(r, labels.get(r.id) ?? [], undefined, filter.now)),
+        nextCursor:
+          rows.length > limit && last
+            ? encodePosition({ at: query.sort === 'time_left' ? (last.sla_breach_at ?? NO_DEADLINE) : last.last_message_at!, id: last.id })
+            : null,
       };
     },
 

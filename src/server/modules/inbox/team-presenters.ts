@@ -12,6 +12,7 @@ import { parsePayload } from './presenters.js';
 import type { MediaRow, ReactionRow } from './repo.js';
 import { OUTCOME_UNKNOWN_ERROR } from './send-queue.js';
 import type { CannedReplyRow, InboxRow, LabelRow, MessagePageRow, NoteRow } from './team-repo.js';
+import { presentConversationSla } from '../sla/service.js';
 
 export function presentLabel(row: Pick<LabelRow, 'id' | 'name' | 'color'>): LabelDtoT {
   return { id: row.id, name: row.name, color: row.color };
@@ -42,6 +43,7 @@ export function presentInboxConversation(
   row: InboxRow,
   labels: readonly LabelRow[],
   match?: { messageId: string | null; snippet: SnippetPartT[] },
+  now: number = Date.now(),
 ): InboxConversationDtoT {
   return {
     id: row.id,
@@ -61,6 +63,13 @@ export function presentInboxConversation(
         ? { preview: row.last_message_preview ?? '', direction: row.last_message_direction, at: iso(row.last_message_at) }
         : null,
     waitingSince: row.waiting_since === null ? null : iso(row.waiting_since),
+    sla:
+      row.status === 'resolved'
+        ? null
+        : presentConversationSla(
+            { urgent_target: row.sla_target, urgent_risk_at: row.sla_risk_at, urgent_breach_at: row.sla_breach_at },
+            now,
+          ),
     ...(match ? { match } : {}),
   };
 }

@@ -46,6 +46,10 @@ export interface ConversationFilter {
   numberId?: string | undefined;
   labelId?: string | undefined;
   waiting?: boolean | undefined;
+  /** SLA state at `now` (sla/clocks.ts): at risk, or breached. */
+  sla?: 'at_risk' | 'breached' | undefined;
+  sort?: 'recent' | 'time_left' | undefined;
+  now?: number | undefined;
   /** Only these conversations (search results). */
   ids?: readonly string[] | undefined;
   after?: Position | undefined;
@@ -59,7 +63,13 @@ export interface InboxRow extends ConversationRow {
   contact_opted_out: number;
   number_name: string;
   assignee_name: string | null;
+  sla_target: string | null;
+  sla_risk_at: number | null;
+  sla_breach_at: number | null;
 }
+
+/** Sort key of conversations without an SLA deadline under `sort=time_left` (after every real one). */
+export const NO_DEADLINE = 8_000_000_000_000_000;
 
 function inboxSelect(db: DbOrTx, workspaceId: string) {
   return db
@@ -67,6 +77,7 @@ function inboxSelect(db: DbOrTx, workspaceId: string) {
     .innerJoin('contacts as k', 'k.id', 'c.contact_id')
     .innerJoin('numbers as n', 'n.id', 'c.number_id')
     .leftJoin('users as u', 'u.id', 'c.assignee_user_id')
+    .leftJoin('sla_conversations as s', 's.conversation_id', 'c.id')
     .selectAll('c')
     .select([
       'k.phone as contact_phone',
@@ -76,6 +87,9 @@ function inboxSelect(db: DbOrTx, workspaceId: string) {
       'k.opted_out as contact_opted_out',
       'n.name as number_name',
       'u.name as assignee_name',
+      's.urgent_target as sla_target',
+      's.urgent_risk_at as sla_risk_at',
+      's.urgent_breach_at as sla_breach_at',
     ])
     .where('c.workspace_id', '=', workspaceId);
 }
@@ -99,7 +113,18 @@ export async function listInbox(db: DbOrTx, workspaceId: string, f: Conversation
         .where('label_id', '=', labelId),
     );
   }
+  if (f.sla) {
+    const now = f.now ?? Date.now();
+    q = q.where('c.status', '!=', 'resolved').where('s.urgent_breach_at', 'is not', null);
+    if (f.sla === 'breached') q = q.where('s.urgent_breach_at', '<=', now);
+    else q = q.where('s.urgent_breach_at', '>', now).where('s.urgent_risk_at', '<=', now);
+  }
   if (f.ids) q = q.where('c.id', 'in', [...f.ids]);
+  if (f.sort === 'time_left') {
+    const key = sql<number>`coalesce(s.urgent_breach_at, ${sql.lit(NO_DEADLINE)})`;
+    if (f.after) q = q.where(sql<boolean>`(${key}, c.id) > (${f.after.at}, ${f.after.id})`);
+    return (await q.orderBy(key, 'asc').orderBy('c.id', 'asc').limit(limit).execute()) as InboxRow[];
+  }
   if (f.after) q = q.where(sql<boolean>`(c.last_message_at, c.id) < (${f.after.at}, ${f.after.id})`);
   return (await q.orderBy('c.last_message_at', 'desc').orderBy('c.id', 'desc').limit(limit).execute()) as InboxRow[];
 }
