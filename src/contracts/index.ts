@@ -9,3 +9,4 @@ export * from './messages.js';
 export * from './inbox.js';
 export * from './contacts.js';
 export * from './campaigns.js';
+export * from './sla.js';

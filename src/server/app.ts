@@ -35,6 +35,9 @@ import { createMessagingService } from './modules/messaging/service.js';
 import { contactRoutes } from './modules/contacts/routes.js';
 import { createContactsService } from './modules/contacts/service.js';
 import { createWorkspaceAccess } from './modules/workspaces/access.js';
+import { dashboardRoutes } from './modules/dashboard/routes.js';
+import { createSlaModule } from './modules/sla/module.js';
+import { slaRoutes } from './modules/sla/routes.js';
 import { createCampaignEngine } from './modules/campaigns/engine.js';
 import { campaignRoutes } from './modules/campaigns/routes.js';
 import { createCampaignsService } from './modules/campaigns/service.js';
@@ -116,6 +119,7 @@ export function createServices(deps: {
   const numbers = createNumbersService({ db, clock, access, activity, bus, manager: numberManager });
   const contacts = createContactsService({ db, clock, access, activity, bus, mediaStore, dataDir: deps.config.dataDir });
   const realtime = createRealtimeHub({ bus, access, logger });
+  const sla = createSlaModule({ db, clock, bus, access, activity, box, holderId: numberManager.holderId, logger });
   const campaignEngine = createCampaignEngine({ db, clock, bus, activity, holderId: numberManager.holderId });
   const campaigns = createCampaignsService({ db, clock, access, activity, bus, engine: campaignEngine });
   return {
@@ -135,6 +139,7 @@ export function createServices(deps: {
     numbers,
     contacts,
     realtime,
+    sla,
     inbox,
     campaignEngine,
     campaigns,
@@ -166,6 +171,9 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   app.addHook('onClose', async () => {
     services.realtime.closeAll();
     await services.numberManager.stop();
+    await services.sla.evaluator.stop();
+    services.sla.tracker.unsubscribe();
+    await services.sla.tracker.idle();
   });
   await registerOpenApi(app, config.publicUrl);
   registerSessionResolver(app, services.auth);
@@ -192,6 +200,8 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
       await api.register(mediaRoutes({ media: services.media }));
       await api.register(numberRoutes({ numbers: services.numbers }));
       await api.register(realtimeRoutes({ hub: services.realtime }));
+      await api.register(slaRoutes({ sla: services.sla.service }));
+      await api.register(dashboardRoutes({ dashboard: services.sla.dashboard }));
       await api.register(campaignRoutes({ campaigns: services.campaigns }));
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },

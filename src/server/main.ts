@@ -39,6 +39,8 @@ async function main(): Promise<void> {
     logger,
     presence: (numberId, to, kind) => services.numberManager.sendPresence(numberId, to, kind),
   });
+  // SLA alerts: catches up on what changed while stopped, then wakes for each due moment (stopped by app.close).
+  await services.sla.evaluator.start();
 
   let stopping = false;
   const shutdown = async (signal: string) => {

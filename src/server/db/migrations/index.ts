@@ -4,6 +4,7 @@ import * as m0002 from './0002_whatsapp.js';
 import * as m0003 from './0003_inbox.js';
 import * as m0004 from './0004_contacts.js';
 import * as m0005 from './0005_campaigns.js';
+import * as m0006 from './0006_sla.js';
 
 /**
  * Every migration, in order. Forward-only: a migration that has landed is never
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '0003_inbox': m0003,
   '0004_contacts': m0004,
   '0005_campaigns': m0005,
+  '0006_sla': m0006,
 };
