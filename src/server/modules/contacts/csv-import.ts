@@ -164,14 +164,14 @@ export function suggestMapping(headers: readonly string[], fields: readonly Cont
     const k = h.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
     const field = fields.find((f) => f.key === k.replace(/ /g, '_') || f.label.toLowerCase() === h.toLowerCase().trim());
     if (field) out[h] = `field:${field.key}`;
-    else if (!phoneTaken && /\b(phone|mobile|cell|whatsapp|number|tel|telephone|msisdn)\b/.test(k)) {
+    else if (!phoneTaken && /\b(phone|mobile|cell|whatsapp|number|tel|telephone|telefon|telefono|handy|msisdn)\b/.test(k)) {
       out[h] = 'phone';
       phoneTaken = true;
-    } else if (!nameTaken && /\b(name|full name|contact|customer)\b/.test(k) && !/\b(first|last|company)\b/.test(k)) {
+    } else if (!nameTaken && /\b(name|full name|nombre|nom|contact|customer)\b/.test(k) && !/\b(first|last|company)\b/.test(k)) {
       out[h] = 'name';
       nameTaken = true;
     } else if (/\b(labels?|tags?|groups?)\b/.test(k)) out[h] = 'labels';
-    else if (/\b(notes?|comments?)\b/.test(k)) out[h] = 'notes';
+    else if (/\b(notes?|notizen|comments?)\b/.test(k)) out[h] = 'notes';
     else if (/\b(opt(ed)? ?out|unsubscribed)\b/.test(k)) out[h] = 'opted_out';
     else out[h] = 'ignore';
   }
@@ -420,7 +420,9 @@ export function createContactImporter(deps: { db: Db; clock: Clock; dataDir: str
         const raw = JSON.stringify(c.cells.map((x) => x.slice(0, 1000)));
         if (!c.result.ok) {
           rejected += 1;
-          inserts.push(reject(ws, row.id, c.line, null, c.result.reason, raw));
+          // The phone, when it reads as one, ties the rejected row to its contact (an erasure removes it too).
+          const phone = checkPhone(c.cells[mapping.phone] ?? '', country);
+          inserts.push(reject(ws, row.id, c.line, phone.ok ? phone.phone : null, c.result.reason, raw));
           continue;
         }
         const r = c.result.row;
@@ -432,6 +434,7 @@ export function createContactImporter(deps: { db: Db; clock: Clock; dataDir: str
             inserts.push(reject(ws, row.id, c.line, r.phone, `duplicate in file: same phone as row ${first.line} with a different ${conflict}`, raw));
           } else {
             merged += 1;
+            r.labels.forEach((l) => labels.add(l.toLowerCase() + '\u0000' + l));
             if (!firstLine.has(r.phone)) updates.add(first);
           }
           continue;
@@ -453,7 +456,6 @@ export function createContactImporter(deps: { db: Db; clock: Clock; dataDir: str
         firstLine.set(r.phone, staged);
         inserts.push(staged);
       }
-      for (const u of updates) JSON.parse(u.labels).forEach((l: string) => labels.add(l.toLowerCase() + '\u0000' + l));
       await db.transaction().execute(async (tx) => {
         await insertStaged(tx, inserts);
         for (const u of updates) await updateStaged(tx, u);
@@ -618,6 +620,9 @@ export function createContactImporter(deps: { db: Db; clock: Clock; dataDir: str
       );
     } finally {
       await fs.promises.rm(fileOf(row.id), { force: true }).catch(() => undefined);
+      // The preview rows were for the mapping screen; a finished import keeps only its header names.
+      const meta = JSON.parse(row.headers) as StoredMeta;
+      await updateImport(db, ws, row.id, { headers: JSON.stringify({ headers: meta.headers, preview: [] }) }).catch(() => undefined);
     }
   }
 
@@ -716,6 +721,15 @@ export function createContactImporter(deps: { db: Db; clock: Clock; dataDir: str
     },
 
     exists: (workspaceId: string, importId: string) => findImport(db, workspaceId, importId),
+
+    /** Uploads never committed hold raw rows (file and preview): an erasure discards them all. */
+    async discardUncommitted(workspaceId: string): Promise<void> {
+      for (const old of await staleImports(db, workspaceId, Number.MAX_SAFE_INTEGER)) {
+        if (old.status !== 'uploaded') continue;
+        await fs.promises.rm(fileOf(old.id), { force: true });
+        await deleteImport(db, workspaceId, old.id);
+      }
+    },
   };
 }
 

@@ -507,6 +507,7 @@ export function createContactsService(deps: {
           );
           return { conversations, messages: messageIds.length, files: [...new Set(hashes.filter((h) => !used.has(h)))] };
         });
+        await importer.discardUncommitted(ws);
       } finally {
         await secureDeleteMode(db, false);
       }
