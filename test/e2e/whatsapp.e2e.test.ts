@@ -90,59 +90,68 @@ describe('WhatsApp through the real protocol', () => {
     const numberId = await row.getAttribute('data-number-id');
     expect(numberId).toBeTruthy();
 
-    // A customer writes from their phone: the message reaches the open dashboard live, without a reload.
+    // The agent has the inbox open. A customer writes from their phone: the conversation and the
+    // message appear live, without a reload.
+    await nav(page).getByRole('link', { name: 'Inbox' }).click();
+    await page.waitForURL(`${server.url}/w/${wsId}/inbox`);
+    await visible(page.locator('[data-testid="live-status"][data-status="live"]'));
     sim.createCustomer(CUSTOMER);
-    const inbound = await sim.sendText(CUSTOMER.phone, 'Hi! Is my order #1042 ready for pick-up?');
+    const inboundText = 'Hi! Is my order #1042 ready for pick-up?';
+    const inbound = await sim.sendText(CUSTOMER.phone, inboundText);
+    const conversation = page.getByTestId('conversation-row').filter({ hasText: CUSTOMER.pushName });
+    await visible(conversation.filter({ hasText: 'Is my order #1042 ready' }));
+    await conversation.click();
+    const history = page.getByTestId('history');
+    await visible(history.locator('[data-direction="in"]').filter({ hasText: inboundText }));
+    // Stored as WhatsApp delivered it, on this number.
     const created = await liveFrame((f) => f.type === 'message.created' && f.payload?.direction === 'in', 'inbound message.created');
     const stored = await server.database.db
       .selectFrom('messages')
-      .select(['id', 'text', 'direction', 'provider_message_id', 'number_id'])
+      .select(['text', 'direction', 'provider_message_id', 'number_id'])
       .where('id', '=', String(created.payload!.messageId))
       .executeTakeFirstOrThrow();
-    expect(stored).toMatchObject({
-      text: 'Hi! Is my order #1042 ready for pick-up?',
-      direction: 'in',
-      provider_message_id: inbound.id,
-      number_id: numberId,
-    });
+    expect(stored).toEqual({ text: inboundText, direction: 'in', provider_message_id: inbound.id, number_id: numberId });
     // WaSphere's phone confirmed receipt to the customer.
     await sim.waitForReceipt(CUSTOMER.phone, inbound.id);
 
-    // The agent answers; the customer's phone decrypts exactly that text.
+    // The agent answers from the composer; the customer's phone decrypts exactly that text.
     const replyText = 'Hello Jane, yes — it is ready. See you soon!';
-    const sent = await page.request.post(`/api/v1/workspaces/${wsId}/messages`, {
-      data: { numberId, to: `+${CUSTOMER.phone}`, text: replyText },
-    });
-    expect(sent.status()).toBe(202);
-    const reply = (await sent.json()) as { id: string; conversationId: string };
-    expect(reply.conversationId).toBe(created.payload!.conversationId);
+    const box = page.getByRole('textbox', { name: 'Message' });
+    await box.fill(replyText);
+    await box.press('Enter');
+    const bubble = history.locator('[data-direction="out"]').filter({ hasText: replyText });
+    await visible(bubble);
     const received = await sim.waitForMessage(CUSTOMER.phone, (m) => m.text === replyText, 15_000);
     expect(sim.receivedBy(CUSTOMER.phone).map((m) => m.text)).toEqual([replyText]);
-    await liveFrame((f) => f.type === 'message.status' && f.payload?.messageId === reply.id && f.payload?.status === 'sent', 'sent');
+    const replyId = await bubble.getAttribute('data-message-id');
+    expect(replyId).toBeTruthy();
+    await visible(bubble.locator('[data-status="sent"]'));
 
-    // The customer's phone confirms delivery, then reads it; the dashboard hears both, in that order.
+    // The customer's phone confirms delivery, then reads it: the ticks change on the open page.
     // (A receipt that lands inside Baileys' ~100 ms buffer of its own send can be folded into it, so
     // delivery is repeated until it shows; repeats are harmless, as on the real network.)
-    const statusOf = (s: string) => (f: LiveFrame) =>
-      f.type === 'message.status' && f.payload?.messageId === reply.id && f.payload?.status === s;
     await expect
       .poll(
-        () => {
-          if (!frames.some(statusOf('delivered'))) sim.deliver(CUSTOMER.phone, received.id);
-          return frames.some(statusOf('delivered'));
+        async () => {
+          const shown = (await bubble.locator('[data-status="delivered"]').count()) > 0;
+          if (!shown) sim.deliver(CUSTOMER.phone, received.id);
+          return shown;
         },
         { timeout: 15_000, intervals: [250, 500, 1000] },
       )
       .toBe(true);
     sim.read(CUSTOMER.phone, received.id);
-    await liveFrame(statusOf('read'), 'read');
-    const order = frames.filter((f) => f.type === 'message.status' && f.payload?.messageId === reply.id).map((f) => f.payload!.status);
+    await visible(bubble.locator('[data-status="read"]'));
+    const order = frames
+      .filter((f) => f.type === 'message.status' && f.payload?.messageId === replyId)
+      .map((f) => String(f.payload!.status));
+    expect(order.indexOf('delivered')).toBeGreaterThan(-1);
     expect(order.indexOf('delivered')).toBeLessThan(order.indexOf('read'));
     const final = await server.database.db
       .selectFrom('messages')
-      .select(['status', 'text'])
-      .where('id', '=', reply.id)
+      .select(['status', 'text', 'provider_message_id'])
+      .where('id', '=', replyId!)
       .executeTakeFirstOrThrow();
-    expect(final).toEqual({ status: 'read', text: replyText });
+    expect(final).toEqual({ status: 'read', text: replyText, provider_message_id: received.id });
   }, 120_000);
 });
