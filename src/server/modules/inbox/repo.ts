@@ -28,6 +28,16 @@ function typed(db: DbOrTx, value: unknown, type: 'text' | 'integer' | 'bigint'):
 }
 
 /**
+ * The workspace column for a lookup by a long `in (…)` list. SQLite has no
+ * statistics and, for a long list, prefers walking every row of the workspace
+ * through a workspace index over probing the unique index once per value; the
+ * unary `+` takes the column off index selection. PostgreSQL plans by statistics.
+ */
+function workspaceColumn(db: DbOrTx): RawBuilder<string> {
+  return isPostgres(db as unknown as Kysely<unknown>) ? sql<string>`workspace_id` : sql<string>`+workspace_id`;
+}
+
+/**
  * The workspace filter of a VALUES join. The join also lists the ids (`id in …`)
  * so the rows can be fetched by primary key. SQLite (no statistics) would rather
  * walk every row of the workspace through a workspace index: a unary `+` keeps
@@ -64,7 +74,7 @@ export async function findConversationsByContacts(
       ...(await db
         .selectFrom('conversations')
         .selectAll()
-        .where('workspace_id', '=', workspaceId)
+        .where(workspaceColumn(db), '=', workspaceId)
         .where('number_id', '=', numberId)
         .where('contact_id', 'in', part)
         .execute()),
@@ -254,7 +264,7 @@ export async function existingProviderIds(db: DbOrTx, workspaceId: string, numbe
     const rows = await db
       .selectFrom('messages')
       .select('provider_message_id')
-      .where('workspace_id', '=', workspaceId)
+      .where(workspaceColumn(db), '=', workspaceId)
       .where('number_id', '=', numberId)
       .where('provider_message_id', 'in', part)
       .execute();
@@ -276,7 +286,7 @@ export async function findMessagesByProviderIds(
       ...(await db
         .selectFrom('messages')
         .selectAll()
-        .where('workspace_id', '=', workspaceId)
+        .where(workspaceColumn(db), '=', workspaceId)
         .where('number_id', '=', numberId)
         .where('provider_message_id', 'in', part)
         .execute()),
