@@ -484,11 +484,12 @@ export async function searchMessages(db: DbOrTx, workspaceId: string, query: str
   if (terms.length === 0) return [];
   const pg = postgres(db);
   const candidates = Math.min(2000, limit * 5);
-  const tsquery = terms.map((t, i) => (i === terms.length - 1 ? `${t}:*` : t)).join(' & ');
+  // The last word matches as a prefix (typing), once it has three characters: a one-letter
+  // prefix would expand to a large part of the vocabulary.
+  const prefixed = (i: number) => i === terms.length - 1 && Array.from(terms[i]!).length >= 3;
+  const tsquery = terms.map((t, i) => (prefixed(i) ? `${t}:*` : t)).join(' & ');
   const phrase = (t: string, prefix: boolean) => `body : "${t.replaceAll('"', '""')}"${prefix ? '*' : ''}`;
-  const match = [`workspace_id : "${workspaceId.replaceAll('"', '""')}"`, ...terms.map((t, i) => phrase(t, i === terms.length - 1))].join(
-    ' AND ',
-  );
+  const match = [`workspace_id : "${workspaceId.replaceAll('"', '""')}"`, ...terms.map((t, i) => phrase(t, prefixed(i)))].join(' AND ');
 
   let raw: RawHit[] = pg
     ? (
