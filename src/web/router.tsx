@@ -14,6 +14,7 @@ const InvitePage = lazy(() => import('./features/auth/InvitePage'));
 const LegalPage = lazy(() => import('./legal/LegalPage'));
 const SettingsPage = lazy(() => import('./features/settings/SettingsPage'));
 const ActivityPage = lazy(() => import('./features/activity/ActivityPage'));
+const SlaPage = lazy(() => import('./features/sla/SlaPage'));
 const InboxPage = lazy(() => import('./features/inbox/InboxPage'));
 const NumbersPage = lazy(() => import('./features/numbers/NumbersPage'));
 const NumberDetailPage = lazy(() => import('./features/numbers/NumberDetailPage'));
@@ -40,6 +41,7 @@ export const router = createBrowserRouter([
           { index: true, element: <HomePage /> },
           { path: 'inbox/:conversationId?', element: <InboxPage /> },
           { path: 'activity', element: <ActivityPage /> },
+          { path: 'sla/:tab?', element: <SlaPage /> },
           { path: 'numbers', element: <NumbersPage /> },
           { path: 'numbers/:numberId', element: <NumberDetailPage /> },
           { path: 'settings/:tab?', element: <SettingsPage /> },

@@ -1,9 +1,12 @@
 import { useEffect } from 'react';
 import { Badge, Button, Card, Group, SimpleGrid, Stack, Text, ThemeIcon, Title } from '@mantine/core';
-import { IconClockHour4, IconHistory, IconSettings, IconUsersPlus } from '@tabler/icons-react';
+import { IconAlarm, IconBrandWhatsapp, IconClockHour4, IconHistory, IconSettings, IconUsersPlus } from '@tabler/icons-react';
 import type { ComponentType } from 'react';
 import { Link } from 'react-router';
+import { QueryError } from '../components/States';
 import { useMe } from '../features/auth/api';
+import { DashboardOverview, useLiveDashboard } from '../features/dashboard/DashboardOverview';
+import { useDashboard } from '../features/sla/api';
 import { useCurrentWorkspace } from '../features/shell/useCurrentWorkspace';
 import { canManage, ROLE_LABELS, useWorkspace } from '../features/workspace/api';
 
@@ -21,6 +24,13 @@ export default function HomePage() {
   const details = useWorkspace(ws.id);
   const manager = canManage(ws.role);
   const base = `/w/${ws.id}`;
+  const dashboard = useDashboard(ws.id);
+  useLiveDashboard(ws.id);
+  // A workspace with no number and no conversation yet gets the setup steps instead of empty charts.
+  const d = dashboard.data;
+  const empty = d
+    ? d.numbers.length === 0 && d.conversations.open + d.conversations.pending === 0 && d.responseTimes.every((r) => r.messagesIn === 0)
+    : false;
 
   useEffect(() => {
     document.title = `${ws.name} · WaSphere`;
@@ -30,6 +40,20 @@ export default function HomePage() {
 
   const steps: Step[] = manager
     ? [
+        {
+          icon: IconBrandWhatsapp,
+          title: 'Link a WhatsApp number',
+          text: 'Scan a QR code with the shop’s phone; its conversations then arrive in the inbox.',
+          to: `${base}/numbers`,
+          action: 'Link a number',
+        },
+        {
+          icon: IconAlarm,
+          title: 'Set your response targets',
+          text: 'Decide how fast customers should get an answer; the team is alerted before a target is missed.',
+          to: `${base}/sla/policy`,
+          action: 'Open SLA policy',
+        },
         {
           icon: IconSettings,
           title: 'Check your workspace settings',
@@ -83,7 +107,9 @@ export default function HomePage() {
               {ws.name}
             </Title>
             <Text c="dimmed" size="sm" maw={560}>
-              This is your workspace’s home. Conversations, contacts and campaigns will appear here as they are set up.
+              {empty || !d
+                ? 'This is your workspace’s home. Conversations, response times and campaigns appear here as they are set up.'
+                : 'Your workspace at a glance. It updates live as messages arrive and conversations change.'}
             </Text>
           </Stack>
           <Group gap="xs">
@@ -99,29 +125,34 @@ export default function HomePage() {
         </Group>
       </Card>
 
-      <Stack gap="sm">
-        <Title order={2} fz={18}>
-          Next steps
-        </Title>
-        <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="md">
-          {steps.map((s) => (
-            <Card key={s.title} style={{ display: 'flex', flexDirection: 'column' }}>
-              <ThemeIcon variant="light" size={40} radius="md" mb="md">
-                <s.icon size={21} />
-              </ThemeIcon>
-              <Text fw={600} mb={4}>
-                {s.title}
-              </Text>
-              <Text size="sm" c="dimmed" mb="lg" style={{ flex: 1 }}>
-                {s.text}
-              </Text>
-              <Button component={Link} to={s.to} variant="light" size="sm" style={{ alignSelf: 'flex-start' }}>
-                {s.action}
-              </Button>
-            </Card>
-          ))}
-        </SimpleGrid>
-      </Stack>
+      {dashboard.error ? <QueryError error={dashboard.error} onRetry={() => void dashboard.refetch()} /> : null}
+      {d && !empty ? <DashboardOverview data={d} workspaceId={ws.id} /> : null}
+
+      {empty ? (
+        <Stack gap="sm">
+          <Title order={2} fz={18}>
+            Next steps
+          </Title>
+          <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="md">
+            {steps.map((s) => (
+              <Card key={s.title} style={{ display: 'flex', flexDirection: 'column' }}>
+                <ThemeIcon variant="light" size={40} radius="md" mb="md">
+                  <s.icon size={21} />
+                </ThemeIcon>
+                <Text fw={600} mb={4}>
+                  {s.title}
+                </Text>
+                <Text size="sm" c="dimmed" mb="lg" style={{ flex: 1 }}>
+                  {s.text}
+                </Text>
+                <Button component={Link} to={s.to} variant="light" size="sm" style={{ alignSelf: 'flex-start' }}>
+                  {s.action}
+                </Button>
+              </Card>
+            ))}
+          </SimpleGrid>
+        </Stack>
+      ) : null}
     </Stack>
   );
 }

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent, type UIEvent } from 'react';
 import { Badge, Box, Checkbox, Group, Loader, Text, UnstyledButton } from '@mantine/core';
 import type { InboxConversationDtoT } from '../../../contracts/inbox';
+import { SlaBadge } from '../sla/SlaBadge';
 import { listTime, waited } from './format';
 
 /** Every row has the same height, so the visible slice follows from the scroll offset alone. */
@@ -92,7 +93,8 @@ function Row(props: {
               {c.status}
             </Badge>
           ) : null}
-          {c.waitingSince && c.status !== 'resolved' ? (
+          <SlaBadge sla={c.sla} size="xs" />
+          {c.waitingSince && c.status !== 'resolved' && !c.sla ? (
             <Badge size="xs" variant="light" color="orange" title="Customer waiting for a reply">
               waiting {waited(c.waitingSince)}
             </Badge>

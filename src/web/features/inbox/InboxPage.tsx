@@ -317,9 +317,20 @@ export default function InboxPage() {
               style={{ flex: 1 }}
             />
           </Group>
-          <Chip size="xs" checked={filters.waiting} onChange={(v) => setFilter('waiting', v)}>
-            Waiting for a reply
-          </Chip>
+          <Group gap={6} wrap="wrap">
+            <Chip size="xs" checked={filters.waiting} onChange={(v) => setFilter('waiting', v)}>
+              Waiting for a reply
+            </Chip>
+            <Chip size="xs" color="orange" checked={filters.sla === 'at_risk'} onChange={(v) => setFilter('sla', v ? 'at_risk' : null)}>
+              At risk
+            </Chip>
+            <Chip size="xs" color="red" checked={filters.sla === 'breached'} onChange={(v) => setFilter('sla', v ? 'breached' : null)}>
+              Breached
+            </Chip>
+            <Chip size="xs" checked={filters.sort === 'time_left'} onChange={(v) => setFilter('sort', v ? 'time_left' : 'recent')}>
+              Least time left first
+            </Chip>
+          </Group>
         </Stack>
         {selected.size > 0 ? (
           <Group gap={6} px="sm" py={6} bg="brand.0" wrap="wrap" data-testid="bulk-bar">

@@ -21,6 +21,9 @@ export interface InboxFilters {
   numberId: string | null;
   labelId: string | null;
   waiting: boolean;
+  /** SLA state filter (at risk / breached), and the order: newest activity or nearest SLA deadline. */
+  sla?: 'at_risk' | 'breached' | null;
+  sort?: 'recent' | 'time_left';
   q: string;
 }
 
@@ -50,6 +53,8 @@ export function useConversations(ws: string, f: InboxFilters) {
           numberId: f.numberId,
           labelId: f.labelId,
           waiting: f.waiting ? true : undefined,
+          sla: f.sla ?? undefined,
+          sort: f.sort === 'time_left' ? 'time_left' : undefined,
           q: f.q.trim() || undefined,
           limit: 100,
           cursor: pageParam,

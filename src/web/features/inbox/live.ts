@@ -50,6 +50,8 @@ export function useLiveInbox(workspaceId: string): LiveStatus {
           refreshLists();
           break;
         case 'contact.updated':
+        case 'sla.updated':
+        case 'sla.alert':
           refreshLists();
           break;
         default:

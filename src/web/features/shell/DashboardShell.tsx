@@ -8,6 +8,7 @@ import { LEGAL_LINKS, legalPath } from '../../legal/links';
 import { useMe } from '../auth/api';
 import { NAV_ITEMS } from './nav';
 import { UserMenu } from './UserMenu';
+import { NotificationBell } from '../sla/NotificationBell';
 import { WorkspaceSwitcher } from './WorkspaceSwitcher';
 import { IconBuildingStore } from '@tabler/icons-react';
 
@@ -64,7 +65,10 @@ export function DashboardShell() {
               </Box>
             </Anchor>
           </Group>
-          <UserMenu user={me.user} settingsPath={`${base}/settings`} />
+          <Group gap="xs" wrap="nowrap">
+            <NotificationBell workspaceId={current.id} userId={me.user.id} />
+            <UserMenu user={me.user} settingsPath={`${base}/settings`} />
+          </Group>
         </Group>
       </AppShell.Header>
 

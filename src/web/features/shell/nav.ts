@@ -1,5 +1,5 @@
 import type { ComponentType } from 'react';
-import { IconBrandWhatsapp, IconHistory, IconHome, IconInbox, IconSettings } from '@tabler/icons-react';
+import { IconAlarm, IconBrandWhatsapp, IconHistory, IconHome, IconInbox, IconSettings } from '@tabler/icons-react';
 
 export interface NavItem {
   /** Path under /w/:workspaceId ('' is the workspace home). */
@@ -16,6 +16,7 @@ export const NAV_ITEMS: NavItem[] = [
   { path: '', label: 'Home', icon: IconHome },
   { path: 'inbox', label: 'Inbox', icon: IconInbox },
   { path: 'numbers', label: 'Numbers', icon: IconBrandWhatsapp },
+  { path: 'sla', label: 'SLA', icon: IconAlarm },
   { path: 'activity', label: 'Activity', icon: IconHistory },
   { path: 'settings', label: 'Settings', icon: IconSettings },
 ];
