@@ -1,5 +1,5 @@
 import { useRef } from 'react';
-import { Anchor, Badge, Card, Group, Progress, SimpleGrid, Stack, Text, ThemeIcon, Title } from '@mantine/core';
+import { Anchor, Badge, Box, Card, Group, Progress, SimpleGrid, Stack, Text, ThemeIcon, Title } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import {
   IconAlarm,
@@ -135,6 +135,7 @@ export function DashboardOverview({ data, workspaceId }: { data: DashboardDtoT; 
               bars={{ name: 'median', color: 'var(--mantine-color-teal-5)', values: days.map((d) => d.firstResponseMedianMs) }}
               lines={[{ name: 'p90', color: 'var(--mantine-color-orange-6)', values: days.map((d) => d.firstResponseP90Ms) }]}
               format={minutesLabel}
+              unit={60_000}
               height={200}
             />
           )}
@@ -168,13 +169,18 @@ export function DashboardOverview({ data, workspaceId }: { data: DashboardDtoT; 
                       <Text size="sm" fw={600} truncate>
                         {n.name}
                       </Text>
-                      <Text size="xs" c="dimmed">
-                        {n.phone ? `+${n.phone}` : 'not linked'} · since{' '}
-                        {new Date(n.stateSince).toLocaleString([], { dateStyle: 'short', timeStyle: 'short' })}
+                      <Text size="xs" c="dimmed" title={`In this state since ${new Date(n.stateSince).toLocaleString()}`}>
+                        {n.phone ? `+${n.phone}` : 'not linked'}
                       </Text>
                     </Stack>
                   </Group>
-                  {STATE_LOOK[n.state as NumberState] ? <StatusBadge state={n.state as NumberState} size="sm" /> : <Badge>{n.state}</Badge>}
+                  <Box style={{ flexShrink: 0 }}>
+                    {STATE_LOOK[n.state as NumberState] ? (
+                      <StatusBadge state={n.state as NumberState} size="sm" />
+                    ) : (
+                      <Badge>{n.state}</Badge>
+                    )}
+                  </Box>
                 </Group>
               ))}
             </Stack>

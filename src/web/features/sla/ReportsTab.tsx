@@ -120,6 +120,7 @@ export function ReportsTab({ workspaceId }: { workspaceId: string }) {
             }}
             lines={[{ name: 'first response p90', color: 'var(--mantine-color-orange-6)', values: rows.map((r) => r.firstResponse.p90Ms) }]}
             format={minutesLabel}
+            unit={60_000}
           />
         )}
       </Card>
@@ -138,7 +139,7 @@ export function ReportsTab({ workspaceId }: { workspaceId: string }) {
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
-              {(byDay ? [...rows].reverse() : rows).map((r) => (
+              {(byDay ? [...rows].reverse().filter(hasActivity) : rows).map((r) => (
                 <ReportLine key={r.key ?? r.label} row={r} />
               ))}
               {totals ? <ReportLine row={totals} strong /> : null}
@@ -156,6 +157,11 @@ export function ReportsTab({ workspaceId }: { workspaceId: string }) {
       </Text>
     </Stack>
   );
+}
+
+/** Days without any answer, resolution or breach are left out of the table (the chart still shows them). */
+function hasActivity(r: SlaReportRowT): boolean {
+  return r.firstResponse.count + r.nextResponse.count + r.resolution.count + r.breaches > 0;
 }
 
 function ReportLine({ row, strong }: { row: SlaReportRowT; strong?: boolean }) {

@@ -1,4 +1,5 @@
 import { Box, Group, Text } from '@mantine/core';
+import { useElementSize } from '@mantine/hooks';
 
 export interface Series {
   name: string;
@@ -16,6 +17,7 @@ export function BarLineChart({
   lines = [],
   height = 220,
   format = (v: number) => String(Math.round(v)),
+  unit = 1,
   ariaLabel,
 }: {
   labels: string[];
@@ -23,21 +25,26 @@ export function BarLineChart({
   lines?: Series[];
   height?: number;
   format?: (v: number) => string;
+  /** Ticks fall on whole multiples of this (60_000 for minutes). */
+  unit?: number;
   ariaLabel: string;
 }) {
-  const width = 720;
+  // Drawn at the container's real width, so text keeps its size on narrow cards.
+  const { ref, width: measured } = useElementSize();
+  const width = Math.max(280, Math.round(measured || 720));
   const pad = { top: 12, right: 12, bottom: 28, left: 56 };
   const all = [...(bars?.values ?? []), ...lines.flatMap((l) => l.values)].filter((v): v is number => v !== null);
-  const max = niceMax(Math.max(1, ...all));
+  const tick = niceStep(Math.max(unit, ...all) / 4 / unit) * unit;
+  const max = tick * 4;
   const plotW = width - pad.left - pad.right;
   const plotH = height - pad.top - pad.bottom;
   const step = labels.length > 0 ? plotW / labels.length : plotW;
   const y = (v: number) => pad.top + plotH - (v / max) * plotH;
   const x = (i: number) => pad.left + step * i + step / 2;
-  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => f * max);
-  const every = Math.ceil(labels.length / 10);
+  const ticks = [0, 1, 2, 3, 4].map((i) => i * tick);
+  const every = Math.ceil(labels.length / Math.max(2, Math.floor(plotW / 56)));
   return (
-    <Box>
+    <Box ref={ref}>
       <svg viewBox={`0 0 ${width} ${height}`} width="100%" role="img" aria-label={ariaLabel} style={{ display: 'block' }}>
         {ticks.map((t) => (
           <g key={t}>
@@ -112,15 +119,17 @@ export function BarLineChart({
   );
 }
 
-function niceMax(v: number): number {
+/** The smallest of 1, 2, 5 × 10^k that is at least `v` (and at least 1). */
+function niceStep(v: number): number {
+  if (v <= 1) return 1;
   const exp = Math.pow(10, Math.floor(Math.log10(v)));
-  for (const m of [1, 2, 2.5, 5, 10]) if (m * exp >= v) return m * exp;
+  for (const m of [1, 2, 5, 10]) if (m * exp >= v) return m * exp;
   return 10 * exp;
 }
 
-/** Minutes with one decimal under 10, whole above. */
+/** Axis labels for durations: "15 min", "2 h". */
 export function minutesLabel(ms: number): string {
-  const m = ms / 60_000;
-  if (m >= 120) return `${Math.round(m / 60)} h`;
-  return m < 10 ? `${m.toFixed(1)} m` : `${Math.round(m)} m`;
+  const m = Math.round(ms / 60_000);
+  if (m >= 120 && m % 60 === 0) return `${m / 60} h`;
+  return `${m} min`;
 }
