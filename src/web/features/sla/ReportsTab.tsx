@@ -40,9 +40,11 @@ export function ReportsTab({ workspaceId }: { workspaceId: string }) {
   const [days, setDays] = useState('30');
   const [groupBy, setGroupBy] = useState<ReportQuery['groupBy']>('day');
   const [mode, setMode] = useState<ReportQuery['mode']>('business');
-  // The period ends at the next whole hour, so the query key stays stable while the page is open.
+  // The period ends at the coming midnight (today included), so the query key stays stable while the page is open.
   const query = useMemo<ReportQuery>(() => {
-    const to = Math.ceil(Date.now() / 3_600_000) * 3_600_000;
+    const midnight = new Date();
+    midnight.setHours(24, 0, 0, 0);
+    const to = midnight.getTime();
     return { from: new Date(to - Number(days) * DAY).toISOString(), to: new Date(to).toISOString(), groupBy, mode };
   }, [days, groupBy, mode]);
   const report = useSlaReport(workspaceId, query);
