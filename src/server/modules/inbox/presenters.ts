@@ -33,8 +33,11 @@ export function parsePayload(text: string): MessagePayload {
 
 /** Cuts by code points so an emoji is never split in half. */
 export function truncate(text: string, max = PREVIEW_MAX): string {
-  const chars = Array.from(text.replace(/\s+/g, ' ').trim());
-  return chars.length <= max ? chars.join('') : chars.slice(0, max - 1).join('') + '…';
+  const flat = text.replace(/\s+/g, ' ').trim();
+  // Code units never undercount code points, so a short string needs no splitting.
+  if (flat.length <= max) return flat;
+  const chars = Array.from(flat);
+  return chars.length <= max ? flat : chars.slice(0, max - 1).join('') + '…';
 }
 
 /** The one line shown in the conversation list. */
