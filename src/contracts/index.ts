@@ -10,3 +10,4 @@ export * from './inbox.js';
 export * from './contacts.js';
 export * from './campaigns.js';
 export * from './sla.js';
+export * from './privacy.js';

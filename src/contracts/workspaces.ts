@@ -8,6 +8,8 @@ export const TimeZone = Type.String({ minLength: 1, maxLength: 64 });
 /** ISO 3166-1 alpha-2: the default country for phone numbers typed without a prefix. */
 export const Country = Type.String({ pattern: '^[A-Z]{2}$' });
 export const LogRetentionDays = Type.Integer({ minimum: 1, maximum: 3650 });
+/** Optional message retention (PRODUCT §9): null keeps messages; otherwise messages older than this many days are deleted. */
+export const MessageRetentionDays = Type.Union([Type.Integer({ minimum: 1, maximum: 3650 }), Type.Null()]);
 
 export const WorkspaceDto = Type.Object({
   id: Id,
@@ -15,6 +17,7 @@ export const WorkspaceDto = Type.Object({
   timeZone: Type.String(),
   country: Type.String(),
   logRetentionDays: Type.Integer(),
+  messageRetentionDays: Type.Union([Type.Integer(), Type.Null()]),
   role: RoleSchema,
   createdAt: IsoTime,
 });
@@ -32,6 +35,7 @@ export const UpdateWorkspaceBody = Type.Object(
     timeZone: Type.Optional(TimeZone),
     country: Type.Optional(Country),
     logRetentionDays: Type.Optional(LogRetentionDays),
+    messageRetentionDays: Type.Optional(MessageRetentionDays),
   },
   { additionalProperties: false, minProperties: 1 },
 );

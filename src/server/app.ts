@@ -43,6 +43,11 @@ import { campaignRoutes } from './modules/campaigns/routes.js';
 import { createCampaignsService } from './modules/campaigns/service.js';
 import { workspaceRoutes } from './modules/workspaces/routes.js';
 import { createWorkspacesService } from './modules/workspaces/service.js';
+import { createWorkspaceDeletionJob, type WorkspaceDeletionJob } from './jobs/workspace-deletion.js';
+import { createWorkspaceDeletions } from './modules/privacy/deletions.js';
+import { privacyRoutes } from './modules/privacy/routes.js';
+import { createPrivacyService } from './modules/privacy/service.js';
+import { createWorkspaceEraser } from './modules/privacy/workspace-eraser.js';
 import { createInProcessBus } from './realtime/bus.js';
 import { numberRoutes } from './modules/numbers/routes.js';
 import { createNumbersService } from './modules/numbers/service.js';
@@ -84,7 +89,10 @@ export function createServices(deps: {
   const access = createWorkspaceAccess({ db });
   const activity = createActivityService({ db, clock, access });
   const instance = createInstanceService({ db, activity });
-  const workspaces = createWorkspacesService({ db, clock, access, activity, publicUrl: deps.config.publicUrl });
+  // The deletion job is created below with the number manager; requests wake it.
+  let deletionJob: WorkspaceDeletionJob | null = null;
+  const deletions = createWorkspaceDeletions({ db, clock, activity, wake: () => deletionJob?.wake() });
+  const workspaces = createWorkspacesService({ db, clock, access, activity, publicUrl: deps.config.publicUrl, deletions });
   const auth = createAuthService({ db, clock, activity, instance, workspaces, sessionTtlDays: deps.config.sessionTtlDays });
   const bus = createInProcessBus({ now: () => clock.now() });
   const box = createSecretBox(loadOrCreateSecretKey(deps.config.secretKey, deps.config.dataDir));
@@ -122,6 +130,19 @@ export function createServices(deps: {
   const sla = createSlaModule({ db, clock, bus, access, activity, box, holderId: numberManager.holderId, logger });
   const campaignEngine = createCampaignEngine({ db, clock, bus, activity, holderId: numberManager.holderId });
   const campaigns = createCampaignsService({ db, clock, access, activity, bus, engine: campaignEngine });
+  const privacy = createPrivacyService({ db, clock, activity });
+  const workspaceEraser = createWorkspaceEraser({
+    db,
+    clock,
+    dataDir: deps.config.dataDir,
+    pathOf: (sha256) => mediaStore.pathOf(sha256),
+    endNumberSession: async (numberId) => {
+      await numberManager.deleteSession(numberId, { messages: 'keep' });
+    },
+    holderId: numberManager.holderId,
+  });
+  const workspaceDeletionJob = createWorkspaceDeletionJob({ eraser: workspaceEraser, logger });
+  deletionJob = workspaceDeletionJob;
   return {
     access,
     activity,
@@ -143,6 +164,10 @@ export function createServices(deps: {
     inbox,
     campaignEngine,
     campaigns,
+    privacy,
+    deletions,
+    workspaceEraser,
+    deletionJob: workspaceDeletionJob,
   };
 }
 export type Services = ReturnType<typeof createServices>;
@@ -172,6 +197,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
     services.realtime.closeAll();
     await services.numberManager.stop();
     await services.sla.evaluator.stop();
+    await services.deletionJob.stop();
     services.sla.tracker.unsubscribe();
     await services.sla.tracker.idle();
   });
@@ -203,6 +229,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
       await api.register(slaRoutes({ sla: services.sla.service }));
       await api.register(dashboardRoutes({ dashboard: services.sla.dashboard }));
       await api.register(campaignRoutes({ campaigns: services.campaigns }));
+      await api.register(privacyRoutes({ privacy: services.privacy, deletions: services.deletions, cookies }));
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: '/api/v1' },

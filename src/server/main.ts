@@ -4,6 +4,7 @@ import { openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { startCampaignSender } from './jobs/campaign-sender.js';
 import { scheduleMaintenance } from './jobs/maintenance.js';
+import { purgeExpiredMessages } from './modules/privacy/message-retention.js';
 import { systemClock } from './lib/clock.js';
 import { loadOrCreateSecretKey } from './lib/secrets.js';
 import { createLogger } from './logger.js';
@@ -26,7 +27,13 @@ async function main(): Promise<void> {
   const database = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   await migrateToLatest(database.db);
   const { app, services } = await buildApp({ config, database, logger });
-  const stopMaintenance = scheduleMaintenance({ db: database.db, clock: systemClock, activity: services.activity, logger });
+  const stopMaintenance = scheduleMaintenance({
+    db: database.db,
+    clock: systemClock,
+    activity: services.activity,
+    logger,
+    purgeMessages: () => purgeExpiredMessages({ db: database.db, clock: systemClock, pathOf: (sha256) => services.mediaStore.pathOf(sha256) }),
+  });
   // With PostgreSQL, several processes may serve one install: events cross between them.
   const bridge = config.databaseUrl ? createPgBridge({ connectionString: config.databaseUrl, logger }) : null;
   await bridge?.start(services.bus);
@@ -41,6 +48,8 @@ async function main(): Promise<void> {
   });
   // SLA alerts: catches up on what changed while stopped, then wakes for each due moment (stopped by app.close).
   await services.sla.evaluator.start();
+  // Workspace deletions: resumes any a crash or restart left unfinished, then runs each one requested (stopped by app.close).
+  services.deletionJob.start();
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -65,7 +65,7 @@ describe('workspace settings', () => {
     expect(errorFields(await as(t().app, owner.cookie).delete(path, {}))).toHaveProperty('confirmName');
     expect((await as(t().app, owner.cookie).get(path)).statusCode).toBe(200);
 
-    expect((await as(t().app, owner.cookie).delete(path, { confirmName: 'My store' })).statusCode).toBe(204);
+    expect((await as(t().app, owner.cookie).delete(path, { confirmName: 'My store' })).statusCode).toBe(202);
     expectError(await as(t().app, owner.cookie).get(path), 404, 'not_found');
     expectError(await as(t().app, admin.cookie).get(path), 404, 'not_found');
     expect((await as(t().app, owner.cookie).get('/api/v1/me')).json()).toMatchObject({ workspaces: [] });

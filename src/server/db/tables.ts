@@ -42,6 +42,8 @@ export interface WorkspacesTable {
   time_zone: string;
   country: string;
   log_retention_days: number;
+  /** Optional message retention in days (0007_privacy); null keeps messages. Optional here: the column defaults to null. */
+  message_retention_days?: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -74,6 +76,8 @@ export interface ActivityLogTable {
   actor_user_id: string | null;
   /** Name at the time of the event, so the log still reads after a member leaves. */
   actor_name: string | null;
+  /** 1 when the actor deleted their account (0007_privacy); shown as "deleted user". Optional here: the column defaults to 0. */
+  actor_deleted?: number;
   action: string;
   target_type: string | null;
   target_id: string | null;
@@ -571,4 +575,48 @@ export interface Database {
   notifications: NotificationsTable;
   sla_deliveries: SlaDeliveriesTable;
   sla_metrics: SlaMetricsTable;
+}
+
+// ---------------------------------------------------------------------------
+// Privacy (0007_privacy): merged into `Database` by interface declaration merging.
+// ---------------------------------------------------------------------------
+
+export interface UsageEventsTable {
+  id: string;
+  user_id: string;
+  workspace_id: string | null;
+  kind: 'page_view' | 'feature';
+  name: string;
+  at: number;
+}
+
+export type WorkspaceDeletionState = 'pending' | 'running' | 'done' | 'failed';
+export type WorkspaceDeletionStep = 'numbers' | 'messages' | 'media' | 'rows' | 'workspace' | 'done';
+
+export interface WorkspaceDeletionsTable {
+  id: string;
+  workspace_id: string;
+  requested_by: string | null;
+  state: WorkspaceDeletionState;
+  step: WorkspaceDeletionStep;
+  numbers_total: number;
+  numbers_done: number;
+  messages_total: number;
+  messages_deleted: number;
+  media_total: number;
+  media_deleted: number;
+  files_deleted: number;
+  rows_deleted: number;
+  attempts: number;
+  error: string | null;
+  claimed_by: string | null;
+  claim_expires_at: number | null;
+  created_at: number;
+  updated_at: number;
+  finished_at: number | null;
+}
+
+export interface Database {
+  usage_events: UsageEventsTable;
+  workspace_deletions: WorkspaceDeletionsTable;
 }

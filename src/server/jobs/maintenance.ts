@@ -14,17 +14,20 @@ export async function runMaintenance(deps: {
   db: Db;
   clock: Clock;
   activity: ActivityService;
-}): Promise<{ activityDeleted: number; sessionsDeleted: number }> {
+  /** Optional message retention per workspace (modules/privacy/message-retention.ts). */
+  purgeMessages?: () => Promise<{ messages: number }>;
+}): Promise<{ activityDeleted: number; sessionsDeleted: number; messagesDeleted: number }> {
   const now = deps.clock.now();
   const activityDeleted = await deps.activity.purgeExpired();
   const sessionsDeleted = await deleteExpiredSessions(deps.db, now);
   await deleteExpiredRateLimits(deps.db, now);
-  return { activityDeleted, sessionsDeleted };
+  const messagesDeleted = deps.purgeMessages ? (await deps.purgeMessages()).messages : 0;
+  return { activityDeleted, sessionsDeleted, messagesDeleted };
 }
 
 /** Runs maintenance now and then every `intervalMs`; returns a stop function. */
 export function scheduleMaintenance(
-  deps: { db: Db; clock: Clock; activity: ActivityService; logger: Logger },
+  deps: { db: Db; clock: Clock; activity: ActivityService; logger: Logger; purgeMessages?: () => Promise<{ messages: number }> },
   intervalMs = 60 * 60 * 1000,
 ): () => void {
   let running = false;
@@ -33,7 +36,7 @@ export function scheduleMaintenance(
     running = true;
     try {
       const result = await runMaintenance(deps);
-      if (result.activityDeleted || result.sessionsDeleted) deps.logger.info(result, 'maintenance purged expired data');
+      if (result.activityDeleted || result.sessionsDeleted || result.messagesDeleted) deps.logger.info(result, 'maintenance purged expired data');
     } catch (err) {
       deps.logger.error({ err }, 'maintenance failed; will retry next interval');
     } finally {

@@ -5,6 +5,7 @@ import * as m0003 from './0003_inbox.js';
 import * as m0004 from './0004_contacts.js';
 import * as m0005 from './0005_campaigns.js';
 import * as m0006 from './0006_sla.js';
+import * as m0007 from './0007_privacy.js';
 
 /**
  * Every migration, in order. Forward-only: a migration that has landed is never
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '0004_contacts': m0004,
   '0005_campaigns': m0005,
   '0006_sla': m0006,
+  '0007_privacy': m0007,
 };

@@ -42,7 +42,12 @@ export function presentActivity(row: ActivityRow): ActivityEntryDtoT {
   return {
     id: row.id,
     at: iso(row.created_at),
-    actor: row.actor_user_id || row.actor_name ? { id: row.actor_user_id, name: row.actor_name ?? 'deleted user' } : null,
+    actor:
+      row.actor_user_id || row.actor_name
+        ? { id: row.actor_user_id, name: row.actor_name ?? 'deleted user' }
+        : row.actor_deleted
+          ? { id: null, name: 'deleted user' }
+          : null,
     action: row.action,
     target: row.target_type ? { type: row.target_type, id: row.target_id, label: row.target_label } : null,
     ip: row.ip,

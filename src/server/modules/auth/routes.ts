@@ -47,6 +47,7 @@ export function authRoutes(deps: { auth: AuthService; instance: InstanceService;
       async (request, reply) => {
         const grant = await auth.signup(request.body, requestMeta(request));
         cookies.set(reply, grant.token, grant.maxAgeSeconds);
+        cookies.syncAnalytics(reply, request, grant.me.user.analyticsConsent);
         return reply.status(201).send(grant.me);
       },
     );
@@ -57,6 +58,7 @@ export function authRoutes(deps: { auth: AuthService; instance: InstanceService;
       async (request, reply) => {
         const grant = await auth.login(request.body, requestMeta(request));
         cookies.set(reply, grant.token, grant.maxAgeSeconds);
+        cookies.syncAnalytics(reply, request, grant.me.user.analyticsConsent);
         return grant.me;
       },
     );
@@ -67,6 +69,7 @@ export function authRoutes(deps: { auth: AuthService; instance: InstanceService;
       async (request, reply) => {
         await auth.logout(requireCaller(request));
         cookies.clear(reply);
+        cookies.syncAnalytics(reply, request, false);
         return reply.status(204).send(null);
       },
     );
@@ -116,7 +119,12 @@ export function authRoutes(deps: { auth: AuthService; instance: InstanceService;
     app.get(
       '/me',
       { schema: { tags: ['me'], summary: 'The caller, their workspaces and roles', response: { 200: MeDto, ...errors } } },
-      (request) => auth.me(requireCaller(request).userId),
+      async (request, reply) => {
+        const me = await auth.me(requireCaller(request).userId);
+        // The analytics cookie follows the consent on every device (withdrawn elsewhere → deleted here too).
+        cookies.syncAnalytics(reply, request, me.user.analyticsConsent);
+        return me;
+      },
     );
 
     app.patch(

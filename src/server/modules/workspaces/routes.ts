@@ -15,6 +15,7 @@ import {
   UpdateWorkspaceBody,
   WorkspaceDto,
 } from '../../../contracts/workspaces.js';
+import { WorkspaceDeletionDto } from '../../../contracts/privacy.js';
 import { requireCaller } from '../../http/session.js';
 import type { WorkspacesService } from './service.js';
 
@@ -82,16 +83,15 @@ export function workspaceRoutes(deps: { workspaces: WorkspacesService }): Fastif
       {
         schema: {
           tags: ['workspaces'],
-          summary: 'Delete a workspace and all its data (owner; confirm by name)',
+          summary:
+            'Delete a workspace and all its data (owner; confirm by name). It is inaccessible at once; erasure runs in the background (GET /workspace-deletions/{id})',
           params: WorkspaceParams,
           body: DeleteWorkspaceBody,
-          response: NoContent,
+          response: { 202: WorkspaceDeletionDto, ...errors },
         },
       },
-      async (request, reply) => {
-        await workspaces.remove(requireCaller(request), request.params.workspaceId, request.body.confirmName);
-        return reply.status(204).send(null);
-      },
+      async (request, reply) =>
+        reply.status(202).send(await workspaces.remove(requireCaller(request), request.params.workspaceId, request.body.confirmName)),
     );
 
     app.get(

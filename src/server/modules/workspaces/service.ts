@@ -17,6 +17,8 @@ import { hashToken } from '../../lib/secrets.js';
 import type { ActivityService } from '../activity/service.js';
 import * as users from '../auth/repo.js';
 import type { Caller, RequestMeta } from '../caller.js';
+import type { WorkspaceDeletions } from '../privacy/deletions.js';
+import type { WorkspaceDeletionDtoT } from '../../../contracts/privacy.js';
 import type { WorkspaceAccess } from './access.js';
 import { canManageRole } from './policy.js';
 import * as repo from './repo.js';
@@ -39,6 +41,7 @@ function presentWorkspace(row: repo.WorkspaceRow, role: Role): WorkspaceDtoT {
     timeZone: row.time_zone,
     country: row.country,
     logRetentionDays: row.log_retention_days,
+    messageRetentionDays: row.message_retention_days ?? null,
     role,
     createdAt: iso(row.created_at),
   };
@@ -60,6 +63,8 @@ export function createWorkspacesService(deps: {
   access: WorkspaceAccess;
   activity: ActivityService;
   publicUrl: URL;
+  /** Workspace deletion runs in the background (modules/privacy). */
+  deletions: WorkspaceDeletions;
 }) {
   const { db, clock, access, activity } = deps;
 
@@ -138,10 +143,11 @@ export function createWorkspacesService(deps: {
         ...(body.timeZone !== undefined ? { time_zone: body.timeZone } : {}),
         ...(body.country !== undefined ? { country: body.country } : {}),
         ...(body.logRetentionDays !== undefined ? { log_retention_days: body.logRetentionDays } : {}),
+        ...(body.messageRetentionDays !== undefined ? { message_retention_days: body.messageRetentionDays } : {}),
       };
       const changes: Record<string, { from: unknown; to: unknown }> = {};
       for (const [column, value] of Object.entries(patch)) {
-        const previous = before[column as keyof repo.WorkspaceRow];
+        const previous = before[column as keyof repo.WorkspaceRow] ?? null;
         if (previous !== value) changes[column] = { from: previous, to: value };
       }
       await db.transaction().execute(async (tx) => {
@@ -163,20 +169,17 @@ export function createWorkspacesService(deps: {
       return presentWorkspace({ ...before, ...patch }, role);
     },
 
-    /** Deletes the workspace and, through foreign keys, everything that belongs to it. */
-    async remove(caller: Caller, workspaceId: string, confirmName: string): Promise<void> {
+    /**
+     * Deletes the workspace: at once inaccessible to everyone, then erased with
+     * everything that belongs to it by a background job (modules/privacy).
+     */
+    async remove(caller: Caller, workspaceId: string, confirmName: string): Promise<WorkspaceDeletionDtoT> {
       await access.require(caller, workspaceId, 'workspace.delete');
       const row = await repo.findWorkspace(db, workspaceId);
       if (!row) throw notFound('workspace');
       if (confirmName.trim() !== row.name)
         throw validation('Type the workspace name exactly to confirm.', { confirmName: 'does not match the workspace name' });
-      await repo.deleteWorkspace(db, workspaceId);
-      await activity.recordForUser(caller.userId, {
-        action: 'workspace.deleted',
-        actor: actorOf(caller),
-        ip: caller.ip,
-        target: { type: 'workspace', id: workspaceId, label: null },
-      });
+      return deps.deletions.request(caller, workspaceId);
     },
 
     async listMembers(caller: Caller, workspaceId: string, limit: number, cursor?: string): Promise<PageOf<MemberDtoT>> {
