@@ -71,7 +71,7 @@ export interface AppDeps {
 export interface WhatsAppOptions {
   createSession?: SessionFactory;
   holderId?: string;
-  manager?: Partial<Pick<NumberManagerDeps, 'leaseMs' | 'acquireEveryMs' | 'linkWaitMs' | 'timers' | 'random'>>;
+  manager?: Partial<Pick<NumberManagerDeps, 'leaseMs' | 'acquireEveryMs' | 'linkWaitMs' | 'timers' | 'random' | 'send'>>;
 }
 
 const DEFAULT_WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/web');
