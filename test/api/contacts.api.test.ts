@@ -89,7 +89,9 @@ describe('contacts API', () => {
     expect((await list('q=xavier')).json<{ items: ContactDtoT[] }>().items.map((c) => c.name)).toEqual(['Xavier Gamma']);
     expect((await list('q=gam')).json<{ items: ContactDtoT[] }>().items.map((c) => c.name)).toEqual(['Xavier Gamma']);
     expect((await list('q=' + encodeURIComponent('+49 151 1234 0300'))).json<{ items: ContactDtoT[] }>().items.map((c) => c.name)).toEqual(['Wendy Delta']);
-    expect((await list('q=12340400')).json<{ items: ContactDtoT[] }>().items.map((c) => c.name)).toEqual(['Victor Epsilon']);
+    expect((await list('q=0049151123404')).json<{ items: ContactDtoT[] }>().items.map((c) => c.name)).toEqual(['Victor Epsilon']);
+    // A local number of the workspace country (GB) finds the international form.
+    expect((await list('q=' + encodeURIComponent('07700 900111'))).json<{ items: ContactDtoT[] }>().items.map((c) => c.name)).toEqual(['Ada Lovelace']);
     expect((await list(`labelId=${tag}&sort=name`)).json<{ items: ContactDtoT[] }>().items.map((c) => c.name)).toEqual(['Victor Epsilon', 'Xavier Gamma', 'Zed Alpha']);
     const optedOut = (await list('optedOut=true')).json<{ items: ContactDtoT[] }>().items;
     expect(optedOut.map((c) => c.name)).toEqual(['Yara Beta']);

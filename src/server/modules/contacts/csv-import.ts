@@ -264,6 +264,19 @@ export function foldDuplicate(first: StagedRow, later: CheckedRow): string | nul
   return null;
 }
 
+/**
+ * Ids for one import's contacts: the time part of `newId`, then a counter, then
+ * randomness, so the rows go into the primary-key index in order (random ids
+ * scatter 100,000 inserts across the index and cost several times as much).
+ */
+function sequentialId(now: number, n: number): string {
+  const id = newId(now);
+  const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
+  let counter = '';
+  for (let rest = n, i = 0; i < 6; i++, rest = Math.floor(rest / 32)) counter = ALPHABET[rest % 32] + counter;
+  return id.slice(0, 10) + counter + id.slice(16);
+}
+
 function reject(workspaceId: string, importId: string, line: number, phone: string | null, reason: string, raw: string): StagedRow {
   return { import_id: importId, line, workspace_id: workspaceId, phone, name: null, notes: null, labels: '[]', fields: '{}', opted_out: null, error: reason, raw };
 }
@@ -498,6 +511,7 @@ export function createContactImporter(deps: { db: Db; clock: Clock; dataDir: str
       let created = 0;
       let updated = 0;
       let after = 0;
+      let sequence = 0;
       for (;;) {
         const page = await acceptedPage(tx, ws, row.id, after, APPLY_BATCH);
         if (page.length === 0) break;
@@ -532,7 +546,7 @@ export function createContactImporter(deps: { db: Db; clock: Clock; dataDir: str
             continue;
           }
           const contact: ContactRow = {
-            id: newId(now),
+            id: sequentialId(now, (sequence += 1)),
             workspace_id: ws,
             phone: p.phone!,
             lid: null,

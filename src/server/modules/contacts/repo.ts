@@ -231,11 +231,12 @@ const NAME_KEY = sql<string>`lower(coalesce(name, saved_name, push_name, phone))
 const SEEN_KEY = sql<number>`coalesce(last_seen_at, 0)`;
 
 export interface ContactFilter {
-  /** Words matched against names and phone (full-text index); digits match inside the phone. */
+  /** Words matched against names and phone (full-text index), the last one as a prefix. */
   terms?: string[];
-  digits?: string | null;
-  /** An exact phone (E.164 digits) the query normalises to. */
-  phone?: string | null;
+  /** Phones starting with any of these digits (E.164 digits, so an index range). */
+  phonePrefixes?: string[];
+  /** Search already resolved to these contact ids (see `searchContactIds`). */
+  ids?: string[];
   labelId?: string | undefined;
   optedOut?: boolean | undefined;
   fieldKey?: string | undefined;
@@ -270,44 +271,45 @@ export function contactQuery(db: DbOrTx, workspaceId: string, filter: ContactFil
     const expr = fieldExpr(db, filter.fieldKey);
     q = filter.fieldValue !== undefined && filter.fieldValue !== '' ? q.where(expr, '=', filter.fieldValue) : q.where(expr, 'is not', null);
   }
-  const terms = filter.terms ?? [];
-  const digits = filter.digits ?? null;
-  if (terms.length > 0 || digits) {
-    q = q.where((eb) => {
-      const ors = [];
-      if (terms.length > 0) {
-        if (postgres(db)) {
-          const tsquery = terms.map((t, i) => (i === terms.length - 1 ? `${t}:*` : t)).join(' & ');
-          ors.push(
-            eb(
-              'id',
-              'in',
-              eb
-                .selectFrom('search_docs')
-                .select(sql<string>`contact_id`.as('contact_id'))
-                .where('workspace_id', '=', workspaceId)
-                .where('contact_id', 'is not', null)
-                .where(sql<boolean>`tsv @@ to_tsquery('simple', ${tsquery})`),
-            ),
-          );
-        } else {
-          const phrase = (t: string, prefix: boolean) => `body : "${t.replaceAll('"', '""')}"${prefix ? '*' : ''}`;
-          const match = [`workspace_id : "${workspaceId.replaceAll('"', '""')}"`, ...terms.map((t, i) => phrase(t, i === terms.length - 1))].join(' AND ');
-          ors.push(
-            eb(
-              'id',
-              'in',
-              sql<string>`(select d.contact_id from search_fts join search_docs d on d.id = search_fts.rowid where search_fts match ${match} and d.contact_id is not null)`,
-            ),
-          );
-        }
-      }
-      if (digits) ors.push(eb('phone', 'like', `%${digits}%`));
-      if (filter.phone) ors.push(eb('phone', '=', filter.phone));
-      return eb.or(ors);
-    });
+  if (filter.ids) {
+    const ids = filter.ids;
+    q = ids.length === 0 ? q.where(sql<boolean>`1 = 0`) : q.where('id', 'in', ids);
+  } else if (filter.terms?.length || filter.phonePrefixes?.length) {
+    const search = searchSubquery(db, workspaceId, filter);
+    q = q.where('id', 'in', search);
   }
   return q;
+}
+
+/** Ids of the contacts whose names (full-text index) or phone (index range) match the search. */
+function searchSubquery(db: DbOrTx, workspaceId: string, filter: ContactFilter) {
+  const parts = [];
+  const terms = filter.terms ?? [];
+  if (terms.length > 0) {
+    if (postgres(db)) {
+      const tsquery = terms.map((t, i) => (i === terms.length - 1 ? `${t}:*` : t)).join(' & ');
+      parts.push(
+        sql<{ id: string }>`select contact_id as id from search_docs where workspace_id = ${workspaceId} and contact_id is not null and tsv @@ to_tsquery('simple', ${tsquery})`,
+      );
+    } else {
+      const phrase = (t: string, prefix: boolean) => `body : "${t.replaceAll('"', '""')}"${prefix ? '*' : ''}`;
+      const match = [`workspace_id : "${workspaceId.replaceAll('"', '""')}"`, ...terms.map((t, i) => phrase(t, i === terms.length - 1))].join(' AND ');
+      parts.push(
+        sql<{ id: string }>`select d.contact_id as id from search_fts join search_docs d on d.id = search_fts.rowid where search_fts match ${match} and d.contact_id is not null`,
+      );
+    }
+  }
+  for (const prefix of filter.phonePrefixes ?? []) {
+    // ':' sorts right after '9': [prefix, prefix + ':') is every string starting with the digits.
+    parts.push(sql<{ id: string }>`select id from contacts where workspace_id = ${workspaceId} and phone >= ${prefix} and phone < ${prefix + ':'}`);
+  }
+  return sql<string>`(${sql.join(parts, sql` union `)})`;
+}
+
+/** Up to `limit` ids matching the search; more than `limit - 1` means "many" (the caller then filters in the list query itself). */
+export async function searchContactIds(db: DbOrTx, workspaceId: string, filter: ContactFilter, limit: number): Promise<string[]> {
+  const rows = await sql<{ id: string }>`select id from ${searchSubquery(db, workspaceId, filter)} s limit ${limit}`.execute(db);
+  return rows.rows.map((r) => r.id);
 }
 
 export async function listContacts(

@@ -9,6 +9,7 @@
  */
 import fs from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
+import { getCountryCallingCode, type CountryCode } from 'libphonenumber-js';
 import type { PageOf, Role } from '../../../contracts/common.js';
 import type {
   ContactDetailDtoT,
@@ -70,6 +71,7 @@ import {
   mergeContactInto,
   replaceContactLabels,
   saveOptOutSettings,
+  searchContactIds,
   updateContact,
   updateContactField,
   type ContactCursor,
@@ -81,6 +83,8 @@ import { checkFieldValue, checkPhone, displayNameOf, displayPhone, hasControlCha
 import { zipStream } from './zip.js';
 
 const MANAGERS: readonly Role[] = ['owner', 'admin'];
+/** A search matching up to this many contacts is resolved to ids first, so sorting never walks the whole list. */
+const SEARCH_IDS_MAX = 1000;
 const EXPORT_PAGE = 1000;
 
 function encodeCursor(c: ContactCursor): string {
@@ -107,11 +111,16 @@ export function filterOf(query: Pick<ContactListQueryT, 'q' | 'labelId' | 'opted
   if (q === '') return filter;
   const digits = q.replace(/[\s()+.\-/]/g, '');
   if (/^\d+$/.test(digits)) {
-    if (digits.length >= 3) {
-      filter.digits = digits;
-      const phone = checkPhone(q, country);
-      if (phone.ok) filter.phone = phone.phone;
+    // Phones match from their start: as typed (international), and read as a local number of the workspace country.
+    const prefixes = new Set([digits.startsWith('00') ? digits.slice(2) : digits]);
+    let cc = '';
+    try {
+      cc = getCountryCallingCode(country as CountryCode);
+    } catch {
+      // an unknown country: international form only
     }
+    if (cc && !q.trim().startsWith('+') && !digits.startsWith('00')) prefixes.add(cc + (digits.startsWith('0') ? digits.slice(1) : digits));
+    filter.phonePrefixes = [...prefixes].filter((p) => p.length >= 2);
     return filter;
   }
   filter.terms = [...new Set((q.normalize('NFKC').toLowerCase().match(/[\p{L}\p{N}\p{M}]+/gu) ?? []).map((w) => w.slice(0, 64)))].slice(0, 8);
@@ -195,6 +204,13 @@ export function createContactsService(deps: {
     for (const id of ids) bus.publish(ws, 'contact.updated', { contactId: id });
   }
 
+  /** Narrow searches become an id list (sorted cheaply); broad ones stay a subquery, where a sorted scan finds a page early. */
+  async function resolved(ws: string, filter: ContactFilter): Promise<ContactFilter> {
+    if (!filter.terms?.length && !filter.phonePrefixes?.length) return filter;
+    const ids = await searchContactIds(db, ws, filter, SEARCH_IDS_MAX + 1);
+    return ids.length <= SEARCH_IDS_MAX ? { ...filter, ids } : filter;
+  }
+
   async function* exportRows(ws: string, filter: ContactFilter, fields: readonly ContactFieldRow[]): AsyncGenerator<string> {
     const header = [
       'phone',
@@ -254,7 +270,8 @@ export function createContactsService(deps: {
       await member(caller, ws);
       const limit = query.limit ?? 50;
       const sort = query.sort ?? 'name';
-      const rows = await listContacts(db, ws, filterOf(query, await countryOf(ws)), sort, decodeCursor(query.cursor), limit + 1);
+      const filter = await resolved(ws, filterOf(query, await countryOf(ws)));
+      const rows = await listContacts(db, ws, filter, sort, decodeCursor(query.cursor), limit + 1);
       const page = rows.slice(0, limit);
       const labels = await labelsOfContacts(
         db,
@@ -607,7 +624,7 @@ export function createContactsService(deps: {
 
     async exportCsv(caller: Caller, ws: string, query: ContactExportQueryT): Promise<{ fileName: string; stream: AsyncIterable<string> }> {
       await manager(caller, ws);
-      const filter = filterOf(query, await countryOf(ws));
+      const filter = await resolved(ws, filterOf(query, await countryOf(ws)));
       const fields = await listContactFields(db, ws);
       await activity.record(ws, { action: 'contacts.exported', actor: actor(caller), ip: caller.ip, details: { filter: { ...query } } });
       return { fileName: `contacts-${iso(clock.now()).slice(0, 10)}.csv`, stream: exportRows(ws, filter, fields) };

@@ -1,0 +1,129 @@
+/**
+ * Contacts at 100,000:
+ * - CSV import of 100,000 rows (upload → commit → done), with the process's peak
+ *   RSS over the import next to its RSS before (the file is streamed, so memory
+ *   should stay flat whatever the file size);
+ * - CSV export of the 100,000, streamed over HTTP;
+ * - contact list search latency (p50/p95) with 100,000 contacts in the workspace.
+ *
+ *   npx tsx bench/contacts.ts
+ *   BENCH_DIALECT=postgres npx tsx bench/contacts.ts
+ *   BENCH_CONTACTS=20000 npx tsx bench/contacts.ts
+ */
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import type { ContactImportDtoT } from '../src/contracts/contacts.js';
+
+const COUNT = Number(process.env.BENCH_CONTACTS ?? 100_000);
+const DIALECT = process.env.BENCH_DIALECT === 'postgres' ? 'postgres' : 'sqlite';
+process.env.WASPHERE_TEST_DIALECT = DIALECT;
+
+const { createTestApp } = await import('../test/support/app.js');
+const { firstOwner } = await import('../test/support/factories.js');
+const { multipartFile, waitForImport } = await import('../test/support/contacts.js');
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+const FIRST = ['Ada', 'Grace', 'Alan', 'Linus', 'Barbara', 'Edsger', 'Donald', 'Margaret', 'Ken', 'Radia', 'Tim', 'Frances'];
+const LAST = ['Lovelace', 'Hopper', 'Turing', 'Torvalds', 'Liskov', 'Dijkstra', 'Knuth', 'Hamilton', 'Thompson', 'Perlman', 'Berners', 'Allen'];
+
+function csvOf(n: number): string {
+  const lines = ['Phone,Name,Labels,City'];
+  for (let i = 0; i < n; i++) {
+    const phone = `+44 74${String(i).padStart(8, '0')}`;
+    const name = `${FIRST[i % FIRST.length]} ${LAST[Math.floor(i / FIRST.length) % LAST.length]} ${i}`;
+    lines.push(`${phone},${name},${i % 10 === 0 ? 'Wholesale' : ''},${i % 3 === 0 ? 'Paris' : 'Lyon'}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Samples RSS every few milliseconds until stopped; the peak is what the OS had to give. */
+function rssSampler() {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
+  return {
+    stop() {
+      clearInterval(timer);
+      return Math.max(peak, process.memoryUsage().rss);
+    },
+  };
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
+const t = await createTestApp();
+try {
+  const owner = await firstOwner(t.app);
+  const base = `/api/v1/workspaces/${owner.workspaceId}`;
+  await t.app.inject({ method: 'PATCH', url: base, headers: { cookie: owner.cookie }, payload: { country: 'GB' } });
+  await t.app.inject({ method: 'POST', url: `${base}/contact-fields`, headers: { cookie: owner.cookie }, payload: { key: 'city', label: 'City', type: 'text' } });
+
+  // -- import ------------------------------------------------------------------
+  const { payload, headers } = multipartFile(csvOf(COUNT), 'bench.csv');
+  console.log(`${DIALECT}: ${COUNT.toLocaleString('en')} contacts, CSV of ${mb(payload.length)}`);
+  global.gc?.();
+  const rssBefore = process.memoryUsage().rss;
+  const sampler = rssSampler();
+  const started = performance.now();
+  const upload = await t.app.inject({ method: 'POST', url: `${base}/contacts/import`, headers: { ...headers, cookie: owner.cookie }, payload });
+  if (upload.statusCode !== 201) throw new Error(`upload ${upload.statusCode}: ${upload.body}`);
+  const id = upload.json<ContactImportDtoT>().id;
+  const uploaded = performance.now();
+  const mapping = { Phone: 'phone', Name: 'name', Labels: 'labels', City: 'field:city' };
+  const commit = await t.app.inject({ method: 'POST', url: `${base}/contacts/import/${id}/commit`, headers: { cookie: owner.cookie }, payload: { mapping } });
+  if (commit.statusCode !== 202) throw new Error(`commit ${commit.statusCode}: ${commit.body}`);
+  const done = await waitForImport(t.app, owner.cookie, owner.workspaceId, id, 600_000);
+  const finished = performance.now();
+  const peak = sampler.stop();
+  if (done.status !== 'done' || done.created !== COUNT) throw new Error(`import ended ${JSON.stringify(done)}`);
+  console.log(
+    `import: ${((finished - started) / 1000).toFixed(2)} s (upload and preview ${((uploaded - started) / 1000).toFixed(2)} s), ` +
+      `${Math.round(COUNT / ((finished - started) / 1000)).toLocaleString('en')} rows/s; RSS ${mb(rssBefore)} before, peak ${mb(peak)} (+${mb(peak - rssBefore)})`,
+  );
+
+  // -- export, streamed over a real socket ---------------------------------------
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  const port = (t.app.server.address() as AddressInfo).port;
+  const exportSampler = rssSampler();
+  const rssBeforeExport = process.memoryUsage().rss;
+  const exportStarted = performance.now();
+  const response = await fetch(`http://127.0.0.1:${port}${base}/contacts/export`, { headers: { cookie: owner.cookie } });
+  let bytes = 0;
+  let lines = 0;
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    bytes += chunk.length;
+    for (const b of chunk) if (b === 10) lines += 1;
+  }
+  const exportMs = performance.now() - exportStarted;
+  const exportPeak = exportSampler.stop();
+  console.log(
+    `export: ${(exportMs / 1000).toFixed(2)} s for ${(lines - 1).toLocaleString('en')} rows, ${mb(bytes)}; RSS ${mb(rssBeforeExport)} before, peak ${mb(exportPeak)}`,
+  );
+
+  // -- list and search -------------------------------------------------------------
+  const queries = [
+    ...Array.from({ length: 40 }, (_, i) => `q=${encodeURIComponent(FIRST[i % FIRST.length]!)}`),
+    ...Array.from({ length: 40 }, (_, i) => `q=${encodeURIComponent(`${LAST[i % LAST.length]} ${i * 997}`)}`),
+    ...Array.from({ length: 40 }, (_, i) => `q=${encodeURIComponent(`74${String(i * 2311).padStart(8, '0').slice(0, 6)}`)}`),
+    ...Array.from({ length: 40 }, (_, i) => `q=${encodeURIComponent(`+44 74${String(i * 2477).padStart(8, '0')}`)}`),
+    ...Array.from({ length: 20 }, () => 'sort=name'),
+    ...Array.from({ length: 20 }, () => 'sort=recent'),
+    ...Array.from({ length: 20 }, () => 'fieldKey=city&fieldValue=Paris&sort=created'),
+    ...Array.from({ length: 20 }, () => 'optedOut=false&sort=name'),
+  ];
+  const timings: number[] = [];
+  for (let round = 0; round < 2; round++) {
+    for (const q of queries) {
+      const s = performance.now();
+      const r = await t.app.inject({ method: 'GET', url: `${base}/contacts?${q}&limit=50`, headers: { cookie: owner.cookie } });
+      const ms = performance.now() - s;
+      if (r.statusCode !== 200) throw new Error(`list ${q}: ${r.statusCode} ${r.body}`);
+      if (round === 1) timings.push(ms);
+    }
+  }
+  timings.sort((a, b) => a - b);
+  console.log(
+    `list/search (${timings.length} requests through HTTP inject, 50 per page): p50 ${percentile(timings, 50).toFixed(1)} ms, p95 ${percentile(timings, 95).toFixed(1)} ms, max ${timings.at(-1)!.toFixed(1)} ms`,
+  );
+} finally {
+  await t.close();
+}
