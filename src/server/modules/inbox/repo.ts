@@ -28,24 +28,32 @@ function typed(db: DbOrTx, value: unknown, type: 'text' | 'integer' | 'bigint'):
 }
 
 /**
- * The workspace column for a lookup by a long `in (…)` list. SQLite has no
- * statistics and, for a long list, prefers walking every row of the workspace
- * through a workspace index over probing the unique index once per value; the
- * unary `+` takes the column off index selection. PostgreSQL plans by statistics.
+ * The workspace filter of lookups and updates by a list of ids. The ids are
+ * what should drive the query (a unique or primary-key index per id); the
+ * workspace is still checked on every row, but written so that no planner
+ * walks the whole workspace through a workspace index instead. SQLite has no
+ * statistics and prefers that walk for long lists (`+col` takes the column off
+ * index selection); PostgreSQL does the same while its statistics lag a fast
+ * growing table, and would then scan every row, dead ones included
+ * (`col || ''` is not indexable).
  */
-function workspaceColumn(db: DbOrTx): RawBuilder<string> {
-  return isPostgres(db as unknown as Kysely<unknown>) ? sql<string>`workspace_id` : sql<string>`+workspace_id`;
+function workspaceColumn(db: DbOrTx, table?: 'contacts' | 'conversations'): RawBuilder<string> {
+  const column = table ? sql.ref(`${table}.workspace_id`) : sql.ref('workspace_id');
+  return isPostgres(db as unknown as Kysely<unknown>) ? sql<string>`(${column} || '')` : sql<string>`+${column}`;
 }
 
 /**
- * The workspace filter of a VALUES join. The join also lists the ids (`id in …`)
- * so the rows can be fetched by primary key. SQLite (no statistics) would rather
- * walk every row of the workspace through a workspace index: a unary `+` keeps
- * it on the primary key. PostgreSQL chooses by its statistics.
+ * SQLite probes the primary key for each id only when the ids are also listed
+ * (`id in …`). PostgreSQL without the list joins the values on the primary key
+ * or, for a small table, hashes them; with the list it may loop over the
+ * values once per row instead.
  */
+function idList(db: DbOrTx, table: 'contacts' | 'conversations', ids: readonly string[]): RawBuilder<unknown> {
+  return isPostgres(db as unknown as Kysely<unknown>) ? sql`true` : sql`${sql.ref(`${table}.id`)} in (${sql.join(ids)})`;
+}
+
 function workspaceFilter(db: DbOrTx, table: 'contacts' | 'conversations', workspaceId: string): RawBuilder<unknown> {
-  const column = sql.ref(`${table}.workspace_id`);
-  return isPostgres(db as unknown as Kysely<unknown>) ? sql`${column} = ${workspaceId}` : sql`+${column} = ${workspaceId}`;
+  return sql`${workspaceColumn(db, table)} = ${workspaceId}`;
 }
 
 // ---------------------------------------------------------------------------
@@ -203,7 +211,11 @@ export async function applyConversationActivities(
         last_message_direction = case when ${newer} then v.column8 else last_message_direction end,
         updated_at = ${now}
       from (values ${sql.join(rows)}) as v
-      where conversations.id = v.column1 and conversations.id in (${sql.join(part.map((a) => a.conversationId))})
+      where conversations.id = v.column1 and ${idList(
+        db,
+        'conversations',
+        part.map((a) => a.conversationId),
+      )}
         and ${workspaceFilter(db, 'conversations', workspaceId)}
     `.execute(db);
   }
@@ -427,7 +439,11 @@ export async function touchContacts(
         first_seen_at = coalesce(first_seen_at, v.column2),
         updated_at = ${now}
       from (values ${sql.join(rows)}) as v
-      where contacts.id = v.column1 and contacts.id in (${sql.join(part.map((c) => c.contactId))})
+      where contacts.id = v.column1 and ${idList(
+        db,
+        'contacts',
+        part.map((c) => c.contactId),
+      )}
         and ${workspaceFilter(db, 'contacts', workspaceId)}
     `.execute(db);
   }
