@@ -468,6 +468,8 @@ interface RawHit {
   conversation_id: string | null;
   message_id: string | null;
   contact_id: string | null;
+  /** SQLite only: the highlight, computed with the match. */
+  snip?: string | null;
 }
 
 const HEADLINE_OPTIONS = `StartSel=${HIT_START}, StopSel=${HIT_END}, MaxWords=18, MinWords=6, ShortWord=2, MaxFragments=1`;
@@ -483,13 +485,15 @@ export async function searchMessages(db: DbOrTx, workspaceId: string, query: str
   const terms = searchTerms(query);
   if (terms.length === 0) return [];
   const pg = postgres(db);
-  const candidates = Math.min(2000, limit * 5);
+  const candidates = pg ? Math.min(2000, limit * 5) : Math.min(500, limit + 100);
   // The last word matches as a prefix (typing), once it has three characters: a one-letter
   // prefix would expand to a large part of the vocabulary.
   const prefixed = (i: number) => i === terms.length - 1 && Array.from(terms[i]!).length >= 3;
   const tsquery = terms.map((t, i) => (prefixed(i) ? `${t}:*` : t)).join(' & ');
   const phrase = (t: string, prefix: boolean) => `body : "${t.replaceAll('"', '""')}"${prefix ? '*' : ''}`;
-  const match = [`workspace_id : "${workspaceId.replaceAll('"', '""')}"`, ...terms.map((t, i) => phrase(t, prefixed(i)))].join(' AND ');
+  // The workspace is checked on search_docs: walking the workspace's own (very long) token list
+  // newest first inside FTS5 cost seconds for common words on a million messages.
+  const match = terms.map((t, i) => phrase(t, prefixed(i))).join(' AND ');
 
   let raw: RawHit[] = pg
     ? (
@@ -500,9 +504,10 @@ export async function searchMessages(db: DbOrTx, workspaceId: string, query: str
       ).rows
     : (
         await sql<RawHit>`
-          select d.id, d.conversation_id, d.message_id, d.contact_id
+          select d.id, d.conversation_id, d.message_id, d.contact_id,
+            snippet(search_fts, 1, ${HIT_START}, ${HIT_END}, '…', 14) as snip
           from search_fts join search_docs d on d.id = search_fts.rowid
-          where search_fts match ${match}
+          where search_fts match ${match} and d.workspace_id = ${workspaceId}
           order by search_fts.rowid desc limit ${candidates}`.execute(db)
       ).rows;
 
@@ -548,21 +553,16 @@ export async function searchMessages(db: DbOrTx, workspaceId: string, query: str
   }
 
   const docIds = [...new Set(picked.map((p) => p.docId).filter((id): id is number => id !== null))];
+  // SQLite highlights in the first query: FTS5 would evaluate the whole match again for a
+  // second query restricted to a few rowids. PostgreSQL highlights only the hits returned.
   const snippets = new Map<number, string>();
-  for (const part of chunks(docIds)) {
+  if (!pg) for (const r of raw) if (r.id !== null && r.snip) snippets.set(Number(r.id), r.snip);
+  for (const part of pg ? chunks(docIds) : []) {
     if (part.length === 0) continue;
-    const rows = pg
-      ? (
-          await sql<{ id: number; snip: string }>`
-            select id, ts_headline('simple', body, to_tsquery('simple', ${tsquery}), ${HEADLINE_OPTIONS}) as snip
-            from search_docs where workspace_id = ${workspaceId} and id in (${sql.join(part)})`.execute(db)
-        ).rows
-      : (
-          await sql<{ id: number; snip: string }>`
-            select rowid as id, snippet(search_fts, 1, ${HIT_START}, ${HIT_END}, '…', 14) as snip
-            from search_fts where search_fts match ${match} and rowid in (${sql.join(part)})`.execute(db)
-        ).rows;
-    for (const r of rows) snippets.set(Number(r.id), r.snip);
+    const rows = await sql<{ id: number; snip: string }>`
+      select id, ts_headline('simple', body, to_tsquery('simple', ${tsquery}), ${HEADLINE_OPTIONS}) as snip
+      from search_docs where workspace_id = ${workspaceId} and id in (${sql.join(part)})`.execute(db);
+    for (const r of rows.rows) snippets.set(Number(r.id), r.snip);
   }
   return picked.map((p) => ({
     conversationId: p.conversationId,
