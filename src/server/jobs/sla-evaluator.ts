@@ -213,6 +213,11 @@ export function createSlaEvaluator(deps: SlaEvaluatorDeps) {
     runOnce: pass,
     wake,
 
+    /** Resolves when no pass is running (tests and the bench drive timers by hand). */
+    async idle(): Promise<void> {
+      while (running) await running;
+    },
+
     async start(): Promise<void> {
       if (!stopped) return;
       stopped = false;
