@@ -18,6 +18,8 @@ const SlaPage = lazy(() => import('./features/sla/SlaPage'));
 const InboxPage = lazy(() => import('./features/inbox/InboxPage'));
 const NumbersPage = lazy(() => import('./features/numbers/NumbersPage'));
 const NumberDetailPage = lazy(() => import('./features/numbers/NumberDetailPage'));
+const WorkspaceDeletionPage = lazy(() => import('./features/privacy/WorkspaceDeletionPage'));
+const SettingsRedirect = lazy(() => import('./features/privacy/SettingsRedirect'));
 
 const page = (node: ReactNode) => <Suspense fallback={<FullPageLoader />}>{node}</Suspense>;
 
@@ -34,6 +36,8 @@ export const router = createBrowserRouter([
     ),
     children: [
       { path: '/', element: <RootRedirect /> },
+      { path: '/settings/:tab?', element: page(<SettingsRedirect />) },
+      { path: '/workspace-deletions/:deletionId', element: page(<WorkspaceDeletionPage />) },
       {
         path: '/w/:workspaceId',
         element: <DashboardShell />,

@@ -33,7 +33,9 @@ describe('privacy: access, analytics consent, account deletion', () => {
     const other = await memberOf(t.app, owner.cookie, owner.workspaceId, 'agent', 'Otto Otherperson');
     await as(t.app, other.cookie).patch('/api/v1/me', { analyticsConsent: true });
     await as(t.app, other.cookie).post('/api/v1/me/usage-events', { events: [{ kind: 'page_view', name: 'contacts' }] });
-    await as(t.app, me.cookie).post('/api/v1/me/usage-events', { events: [{ kind: 'page_view', name: 'inbox', workspaceId: owner.workspaceId }] });
+    await as(t.app, me.cookie).post('/api/v1/me/usage-events', {
+      events: [{ kind: 'page_view', name: 'inbox', workspaceId: owner.workspaceId }],
+    });
     const secondSession = await signIn(t.app, me.email);
 
     const response = await as(t.app, me.cookie).get('/api/v1/me/export', { headers: { 'user-agent': 'ExportTester/1.0' } });
@@ -42,10 +44,24 @@ describe('privacy: access, analytics consent, account deletion', () => {
     expect(response.headers['content-disposition']).toMatch(/attachment; filename="wasphere-my-data-\d{4}-\d\d-\d\d\.zip"/);
     const zip = readStoredZip(response.rawPayload);
     expect([...zip.keys()].sort()).toEqual(
-      ['README.txt', 'account.json', 'activity.csv', 'consent-history.csv', 'memberships.csv', 'profile.csv', 'sessions.csv', 'usage-events.csv'].sort(),
+      [
+        'README.txt',
+        'account.json',
+        'activity.csv',
+        'consent-history.csv',
+        'memberships.csv',
+        'profile.csv',
+        'sessions.csv',
+        'usage-events.csv',
+      ].sort(),
     );
     const data = JSON.parse(zip.get('account.json')!.toString('utf8'));
-    expect(data.profile).toMatchObject({ id: me.me.user.id, name: 'Mia Exporter', email: 'mia.exporter@example.test', analyticsConsent: true });
+    expect(data.profile).toMatchObject({
+      id: me.me.user.id,
+      name: 'Mia Exporter',
+      email: 'mia.exporter@example.test',
+      analyticsConsent: true,
+    });
     expect(data.memberships).toEqual([expect.objectContaining({ workspaceId: owner.workspaceId, role: 'agent' })]);
     expect(data.consentHistory).toEqual([expect.objectContaining({ kind: 'analytics', granted: true, source: 'signup' })]);
     expect(data.sessions).toHaveLength(2);
@@ -58,7 +74,8 @@ describe('privacy: access, analytics consent, account deletion', () => {
 
     const everything = [...zip.values()].map((b) => b.toString('utf8')).join('\n');
     // Nothing of the other person, no secrets.
-    for (const foreign of ['Otto Otherperson', other.email, other.me.user.id, 'contacts', 'Olga Owner', owner.email]) expect(everything).not.toContain(foreign);
+    for (const foreign of ['Otto Otherperson', other.email, other.me.user.id, 'contacts', 'Olga Owner', owner.email])
+      expect(everything).not.toContain(foreign);
     const user = await t.database.db.selectFrom('users').select('password_hash').where('id', '=', me.me.user.id).executeTakeFirstOrThrow();
     expect(user.password_hash.startsWith('$argon2id$')).toBe(true);
     expect(everything).not.toContain('$argon2id$');
@@ -114,16 +131,27 @@ describe('privacy: access, analytics consent, account deletion', () => {
       headers: { cookie: `${consenting.cookie}; wasphere_analytics=abc` },
       payload: { analyticsConsent: false },
     });
-    expect(setCookies(withdraw).get('wasphere_analytics')?.attributes).toEqual(expect.arrayContaining([expect.stringMatching(/^expires=thu, 01 jan 1970/)]));
+    expect(setCookies(withdraw).get('wasphere_analytics')?.attributes).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^expires=thu, 01 jan 1970/)]),
+    );
     await as(t.app, consenting.cookie).post('/api/v1/me/usage-events', page('activity'));
     expect(await stored(consenting.me.user.id)).toHaveLength(3);
     // Figures show consenting people only: now nobody.
-    expect((await as(t.app, owner.cookie).get('/api/v1/instance/usage')).json<UsageReportDtoT>()).toMatchObject({ people: 0, pageViews: [], features: [] });
+    expect((await as(t.app, owner.cookie).get('/api/v1/instance/usage')).json<UsageReportDtoT>()).toMatchObject({
+      people: 0,
+      pageViews: [],
+      features: [],
+    });
 
     const deleted = await as(t.app, consenting.cookie).delete('/api/v1/me/usage-events');
     expect(deleted.json()).toEqual({ deleted: 3 });
     expect(await stored(consenting.me.user.id)).toEqual([]);
-    const consents = await t.database.db.selectFrom('consent_events').select(['granted', 'source']).where('user_id', '=', consenting.me.user.id).orderBy('id').execute();
+    const consents = await t.database.db
+      .selectFrom('consent_events')
+      .select(['granted', 'source'])
+      .where('user_id', '=', consenting.me.user.id)
+      .orderBy('id')
+      .execute();
     expect(consents).toEqual([
       { granted: 1, source: 'signup' },
       { granted: 0, source: 'settings' },
@@ -141,9 +169,17 @@ describe('privacy: access, analytics consent, account deletion', () => {
     expect([...cookies.keys()].sort()).toEqual(['wasphere_analytics', 'wasphere_session']);
     for (const c of cookies.values()) expect(c.attributes).toEqual(expect.arrayContaining(['httponly', 'samesite=lax', 'path=/']));
 
-    const login = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'yes@example.test', password: PASSWORD } });
+    const login = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: 'yes@example.test', password: PASSWORD },
+    });
     expect([...setCookies(login).keys()].sort()).toEqual(['wasphere_analytics', 'wasphere_session']);
-    const ownerLogin = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: owner.email, password: PASSWORD } });
+    const ownerLogin = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: owner.email, password: PASSWORD },
+    });
     expect([...setCookies(ownerLogin).keys()]).toEqual(['wasphere_session']);
 
     const session = setCookies(login).get('wasphere_session')!.value;
@@ -152,11 +188,18 @@ describe('privacy: access, analytics consent, account deletion', () => {
       url: '/api/v1/auth/logout',
       headers: { cookie: `wasphere_session=${session}; wasphere_analytics=x` },
     });
-    expect(setCookies(logout).get('wasphere_analytics')?.attributes).toEqual(expect.arrayContaining([expect.stringMatching(/^expires=thu, 01 jan 1970/)]));
+    expect(setCookies(logout).get('wasphere_analytics')?.attributes).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^expires=thu, 01 jan 1970/)]),
+    );
   });
 
   it('refuses to delete the last owner of a workspace (naming it) and a wrong password', async () => {
-    const other = await t.app.inject({ method: 'POST', url: '/api/v1/workspaces', headers: { cookie: owner.cookie }, payload: { name: 'Second shop' } });
+    const other = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/workspaces',
+      headers: { cookie: owner.cookie },
+      payload: { name: 'Second shop' },
+    });
     expect(other.statusCode).toBe(201);
     const refused = expectError(await as(t.app, owner.cookie).delete('/api/v1/me', { password: PASSWORD }), 409, 'last_owner');
     expect(refused.error.details).toEqual({
@@ -179,34 +222,58 @@ describe('privacy: access, analytics consent, account deletion', () => {
     await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password: 'wrong password here' } });
     await as(t.app, person.cookie).patch('/api/v1/me', { analyticsConsent: false });
     await as(t.app, person.cookie).patch('/api/v1/me', { analyticsConsent: true });
-    await as(t.app, person.cookie).post('/api/v1/me/usage-events', { events: [{ kind: 'page_view', name: 'inbox', workspaceId: owner.workspaceId }] });
-    const number = await insertTestNumber(t.database.db, owner.workspaceId, { phone: '447700900777' });
-    await t.services.ingest.messages({ id: number.id, workspaceId: owner.workspaceId }, [inbound({ chat: customer('447700900123'), text: 'hello shop' })], {
-      isHistory: false,
-      upsertType: 'notify',
+    await as(t.app, person.cookie).post('/api/v1/me/usage-events', {
+      events: [{ kind: 'page_view', name: 'inbox', workspaceId: owner.workspaceId }],
     });
+    const number = await insertTestNumber(t.database.db, owner.workspaceId, { phone: '447700900777' });
+    await t.services.ingest.messages(
+      { id: number.id, workspaceId: owner.workspaceId },
+      [inbound({ chat: customer('447700900123'), text: 'hello shop' })],
+      {
+        isHistory: false,
+        upsertType: 'notify',
+      },
+    );
     const conversation = await t.database.db.selectFrom('conversations').select('id').executeTakeFirstOrThrow();
     const base = `/api/v1/workspaces/${owner.workspaceId}`;
-    expect((await as(t.app, person.cookie).post(`${base}/conversations/${conversation.id}/notes`, { text: 'Customer wants a refund' })).statusCode).toBe(201);
+    expect(
+      (await as(t.app, person.cookie).post(`${base}/conversations/${conversation.id}/notes`, { text: 'Customer wants a refund' }))
+        .statusCode,
+    ).toBe(201);
     expect((await as(t.app, owner.cookie).patch(`${base}/members/${userId}`, { role: 'admin' })).statusCode).toBe(204);
     await signIn(t.app, email);
     await expectPresent(t.database, [m]);
 
-    const ownerEntriesBefore = (await t.database.db.selectFrom('activity_log').select('id').where('actor_user_id', '=', owner.me.user.id).execute()).length;
+    const ownerEntriesBefore = (
+      await t.database.db.selectFrom('activity_log').select('id').where('actor_user_id', '=', owner.me.user.id).execute()
+    ).length;
     expect((await as(t.app, person.cookie).delete('/api/v1/me', { password: PASSWORD })).statusCode).toBe(204);
 
     await expectErased(t.database, [m, userId]);
     expect((await as(t.app, person.cookie).get('/api/v1/me')).statusCode).toBe(401);
-    expectError(await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password: PASSWORD } }), 401, 'invalid_credentials');
+    expectError(
+      await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password: PASSWORD } }),
+      401,
+      'invalid_credentials',
+    );
 
     const log = (await as(t.app, owner.cookie).get(`${base}/activity?limit=200`)).json<{ items: ActivityEntryDtoT[] }>();
     const theirs = log.items.filter((e) => e.actor?.name === 'deleted user');
-    expect(theirs.map((e) => e.action)).toEqual(expect.arrayContaining(['invite.accepted', 'auth.signup', 'auth.login', 'user.consent_changed']));
+    expect(theirs.map((e) => e.action)).toEqual(
+      expect.arrayContaining(['invite.accepted', 'auth.signup', 'auth.login', 'user.consent_changed']),
+    );
     expect(theirs.every((e) => e.actor?.id === null)).toBe(true);
-    expect(log.items.find((e) => e.action === 'user.deleted')).toMatchObject({ actor: null, target: { type: 'user', id: null, label: null } });
+    expect(log.items.find((e) => e.action === 'user.deleted')).toMatchObject({
+      actor: null,
+      target: { type: 'user', id: null, label: null },
+    });
     // Other people's entries are untouched.
-    expect((await t.database.db.selectFrom('activity_log').select('id').where('actor_user_id', '=', owner.me.user.id).execute()).length).toBe(ownerEntriesBefore);
-    const notes = (await as(t.app, owner.cookie).get(`${base}/conversations/${conversation.id}/notes`)).json<{ items: Array<{ text: string }> }>();
+    expect(
+      (await t.database.db.selectFrom('activity_log').select('id').where('actor_user_id', '=', owner.me.user.id).execute()).length,
+    ).toBe(ownerEntriesBefore);
+    const notes = (await as(t.app, owner.cookie).get(`${base}/conversations/${conversation.id}/notes`)).json<{
+      items: Array<{ text: string }>;
+    }>();
     expect(notes.items.map((n) => n.text)).toEqual(['Customer wants a refund']);
     expect(await dumpDatabase(t.database)).toContain('Olga Owner');
   });

@@ -49,20 +49,44 @@ describe('privacy: workspace deletion and message retention', () => {
     const number = await insertTestNumber(t.database.db, workspaceId, { phone: m.numberPhone, name: 'Line' });
     const ref = { id: number.id, workspaceId };
     const at = options.sentAt ?? Date.now() - 60_000;
-    await t.services.ingest.messages(ref, [inbound({ chat: customer(m.phone), pushName: m.name, text: `hi ${m.text}`, timestamp: at })], LIVE);
     await t.services.ingest.messages(
       ref,
-      [inbound({ chat: customer(m.phone), kind: 'document', text: m.caption, media: mediaInfo({ mimetype: 'text/plain', fileName: `${m.file}.txt` }), timestamp: at + 1 })],
+      [inbound({ chat: customer(m.phone), pushName: m.name, text: `hi ${m.text}`, timestamp: at })],
+      LIVE,
+    );
+    await t.services.ingest.messages(
+      ref,
+      [
+        inbound({
+          chat: customer(m.phone),
+          kind: 'document',
+          text: m.caption,
+          media: mediaInfo({ mimetype: 'text/plain', fileName: `${m.file}.txt` }),
+          timestamp: at + 1,
+        }),
+      ],
       LIVE,
     );
     await t.services.mediaStore.downloadPending(ref, async () => Buffer.from(`contents ${m.content}`));
-    await t.services.ingest.messages(ref, [inbound({ chat: customer(m.phone), kind: 'image', text: null, media: mediaInfo(), timestamp: at + 2 })], LIVE);
+    await t.services.ingest.messages(
+      ref,
+      [inbound({ chat: customer(m.phone), kind: 'image', text: null, media: mediaInfo(), timestamp: at + 2 })],
+      LIVE,
+    );
     await t.services.mediaStore.downloadPending(ref, async () => Buffer.from(options.sharedBytes));
-    const conversation = await t.database.db.selectFrom('conversations').select('id').where('workspace_id', '=', workspaceId).executeTakeFirstOrThrow();
+    const conversation = await t.database.db
+      .selectFrom('conversations')
+      .select('id')
+      .where('workspace_id', '=', workspaceId)
+      .executeTakeFirstOrThrow();
     expect((await as(t.app, owner.cookie).post(`${base}/conversations/${conversation.id}/notes`, { text: m.note })).statusCode).toBe(201);
     expect((await as(t.app, owner.cookie).post(`${base}/labels`, { name: m.label, color: 'blue' })).statusCode).toBe(201);
     expect((await as(t.app, owner.cookie).post(`${base}/canned-replies`, { shortcut: 'thanks', text: m.canned })).statusCode).toBe(201);
-    const contact = await as(t.app, owner.cookie).post(`${base}/contacts`, { phone: `+${phone()}`, name: m.contactNotes, notes: m.contactNotes });
+    const contact = await as(t.app, owner.cookie).post(`${base}/contacts`, {
+      phone: `+${phone()}`,
+      name: m.contactNotes,
+      notes: m.contactNotes,
+    });
     expect(contact.statusCode, contact.body).toBe(201);
     await t.database.db
       .insertInto('wa_auth_keys')
@@ -73,14 +97,25 @@ describe('privacy: workspace deletion and message retention', () => {
 
   it('finds every table a workspace owns from the foreign keys, children before parents', async () => {
     const owned = (await workspaceOwnedTables(t.database.db)).map((o) => o.table);
-    for (const table of ['messages', 'media', 'conversations', 'contacts', 'numbers', 'activity_log', 'search_docs', 'usage_events', 'memberships']) {
+    for (const table of [
+      'messages',
+      'media',
+      'conversations',
+      'contacts',
+      'numbers',
+      'activity_log',
+      'search_docs',
+      'usage_events',
+      'memberships',
+    ]) {
       expect(owned).toContain(table);
     }
     expect(owned.indexOf('messages')).toBeLessThan(owned.indexOf('conversations'));
     expect(owned.indexOf('conversations')).toBeLessThan(owned.indexOf('contacts'));
     expect(owned.indexOf('messages')).toBeLessThan(owned.indexOf('media'));
     expect(owned).not.toContain('workspace_deletions');
-    if (t.database.dialect === 'sqlite') expect(await tableNames(t.database)).toEqual(expect.arrayContaining(['search_fts', 'search_fts_data', 'search_fts_idx']));
+    if (t.database.dialect === 'sqlite')
+      expect(await tableNames(t.database)).toEqual(expect.arrayContaining(['search_fts', 'search_fts_data', 'search_fts_idx']));
   });
 
   it('deletes a workspace in the background: hidden at once, resumes after a crash mid-way, and leaves nothing in any table, index or file', async () => {
@@ -90,8 +125,14 @@ describe('privacy: workspace deletion and message retention', () => {
     const kept = await seed(keep.id, { sharedBytes: shared });
     const agent = await memberOf(t.app, owner.cookie, owner.workspaceId, 'agent');
     await expectPresent(t.database, [...doomed.markers, ...kept.markers]);
-    const sharedHash = (await t.database.db.selectFrom('media').select('sha256').where('workspace_id', '=', keep.id).where('mimetype', '=', 'image/jpeg').executeTakeFirstOrThrow())
-      .sha256!;
+    const sharedHash = (
+      await t.database.db
+        .selectFrom('media')
+        .select('sha256')
+        .where('workspace_id', '=', keep.id)
+        .where('mimetype', '=', 'image/jpeg')
+        .executeTakeFirstOrThrow()
+    ).sha256!;
 
     const path_ = `/api/v1/workspaces/${owner.workspaceId}`;
     expect(errorFields(await as(t.app, owner.cookie).delete(path_, { confirmName: 'my store' }))).toHaveProperty('confirmName');
@@ -99,7 +140,13 @@ describe('privacy: workspace deletion and message retention', () => {
     const accepted = await as(t.app, owner.cookie).delete(path_, { confirmName: 'My store' });
     expect(accepted.statusCode, accepted.body).toBe(202);
     const deletion = accepted.json<WorkspaceDeletionDtoT>();
-    expect(deletion).toMatchObject({ state: 'pending', step: 'numbers', numbers: { total: 1, done: 0 }, messages: { total: 3, deleted: 0 }, percent: 0 });
+    expect(deletion).toMatchObject({
+      state: 'pending',
+      step: 'numbers',
+      numbers: { total: 1, done: 0 },
+      messages: { total: 3, deleted: 0 },
+      percent: 0,
+    });
 
     // Inaccessible to everyone at once, before any data is erased.
     for (const who of [owner, agent]) {
@@ -126,7 +173,14 @@ describe('privacy: workspace deletion and message retention', () => {
     });
     expect(await crashing.runPending()).toEqual({ completed: 0, failed: 1 });
     const halfway = (await as(t.app, owner.cookie).get(`/api/v1/workspace-deletions/${deletion.id}`)).json<WorkspaceDeletionDtoT>();
-    expect(halfway).toMatchObject({ state: 'failed', step: 'messages', numbers: { done: 1 }, messages: { total: 3, deleted: 2 }, error: 'simulated crash', attempts: 1 });
+    expect(halfway).toMatchObject({
+      state: 'failed',
+      step: 'messages',
+      numbers: { done: 1 },
+      messages: { total: 3, deleted: 2 },
+      error: 'simulated crash',
+      attempts: 1,
+    });
     expect(halfway.percent).toBeGreaterThan(0);
     expect(halfway.percent).toBeLessThan(100);
     expect(await t.database.db.selectFrom('wa_auth_keys').select('key_id').where('number_id', '=', doomed.number.id).execute()).toEqual([]);
@@ -147,13 +201,18 @@ describe('privacy: workspace deletion and message retention', () => {
     expect(done.media.deleted).toBe(2);
     expect(done.media.filesDeleted).toBe(1);
     expect(done.finishedAt).not.toBeNull();
-    expect((await as(t.app, owner.cookie).get('/api/v1/workspace-deletions')).json().items[0]).toMatchObject({ id: deletion.id, state: 'done' });
+    expect((await as(t.app, owner.cookie).get('/api/v1/workspace-deletions')).json().items[0]).toMatchObject({
+      id: deletion.id,
+      state: 'done',
+    });
 
     await expectErased(t.database, doomed.markers);
     // No row of any table still names the workspace, except the deletion's own record and the log entry about it.
     const dump = await dumpDatabase(t.database);
     expect(
-      dump.split('\n').filter((l) => l.includes(owner.workspaceId) && !l.startsWith('workspace_deletions:') && !l.includes('workspace.deleted')),
+      dump
+        .split('\n')
+        .filter((l) => l.includes(owner.workspaceId) && !l.startsWith('workspace_deletions:') && !l.includes('workspace.deleted')),
     ).toEqual([]);
     // The other workspace keeps everything, including the file both used.
     await expectPresent(t.database, kept.markers);
@@ -169,8 +228,19 @@ describe('privacy: workspace deletion and message retention', () => {
     expect((await as(t.app, owner.cookie).get(base)).json()).toMatchObject({ messageRetentionDays: null });
     const old = await seed(owner.workspaceId, { sharedBytes: `old shared ${word('x')}`, sentAt: Date.now() - 40 * DAY_MS });
     const number = { id: old.number.id, workspaceId: owner.workspaceId };
-    const customerPhone = (await t.database.db.selectFrom('contacts').select('phone').where('workspace_id', '=', owner.workspaceId).orderBy('created_at').executeTakeFirstOrThrow()).phone;
-    const oldMessage = await t.database.db.selectFrom('messages').select(['provider_message_id']).where('text', 'like', 'hi %').executeTakeFirstOrThrow();
+    const customerPhone = (
+      await t.database.db
+        .selectFrom('contacts')
+        .select('phone')
+        .where('workspace_id', '=', owner.workspaceId)
+        .orderBy('created_at')
+        .executeTakeFirstOrThrow()
+    ).phone;
+    const oldMessage = await t.database.db
+      .selectFrom('messages')
+      .select(['provider_message_id'])
+      .where('text', 'like', 'hi %')
+      .executeTakeFirstOrThrow();
     const recentText = word('recent');
     const quoting = inbound({
       chat: customer(customerPhone),
@@ -195,10 +265,17 @@ describe('privacy: workspace deletion and message retention', () => {
     const messageMarkers = old.markers.slice(2, 6); // text, caption, file name, file content
     await expectErased(t.database, [...messageMarkers, 'the old one']);
     await expectPresent(t.database, [recentText]);
-    const left = await t.database.db.selectFrom('messages').select(['text', 'quoted_text']).where('workspace_id', '=', owner.workspaceId).execute();
+    const left = await t.database.db
+      .selectFrom('messages')
+      .select(['text', 'quoted_text'])
+      .where('workspace_id', '=', owner.workspaceId)
+      .execute();
     expect(left).toEqual([{ text: recentText, quoted_text: null }]);
     // Search finds the newer message only.
-    const search = (q: string) => as(t.app, owner.cookie).get(`${base}/conversations?q=${q}`).then((r) => r.json().items.length);
+    const search = (q: string) =>
+      as(t.app, owner.cookie)
+        .get(`${base}/conversations?q=${q}`)
+        .then((r) => r.json().items.length);
     expect(await search(recentText)).toBe(1);
     expect(await search(old.markers[2]!)).toBe(0);
     // Conversations stay; the contact stays.

@@ -17,7 +17,9 @@ export async function tableNames(database: TestDatabase): Promise<string[]> {
     return rows.rows.map((r) => r.name);
   }
   const rows = await sql<{ table_name: string }>`
-    select table_name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE' order by table_name`.execute(db);
+    select table_name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE' order by table_name`.execute(
+    db,
+  );
   return rows.rows.map((r) => r.table_name);
 }
 
@@ -29,7 +31,11 @@ export async function dumpDatabase(database: TestDatabase): Promise<string> {
     if (dialect === 'sqlite') {
       const rows = await sql<Record<string, unknown>>`select * from ${sql.table(name)}`.execute(db);
       for (const row of rows.rows) {
-        out.push(`${name}: ${Object.values(row).map((v) => (Buffer.isBuffer(v) || v instanceof Uint8Array ? Buffer.from(v).toString('latin1') : String(v))).join(' | ')}`);
+        out.push(
+          `${name}: ${Object.values(row)
+            .map((v) => (Buffer.isBuffer(v) || v instanceof Uint8Array ? Buffer.from(v).toString('latin1') : String(v)))
+            .join(' | ')}`,
+        );
       }
     } else {
       // The row as text includes generated columns (the search tsvector).
@@ -42,7 +48,9 @@ export async function dumpDatabase(database: TestDatabase): Promise<string> {
 
 export function filesUnder(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name)) : [path.join(dir, e.name)]));
 }
 
 /** Fails naming each marker found, and where. Markers are compared case-insensitively. */
@@ -56,7 +64,8 @@ export async function expectErased(database: TestDatabase, markers: readonly str
   }
   for (const file of filesUnder(database.dataDir)) {
     const bytes = fs.readFileSync(file).toString('latin1').toLowerCase();
-    for (const marker of markers) if (bytes.includes(marker.toLowerCase())) found.push(`${marker} in file ${path.relative(database.dataDir, file)}`);
+    for (const marker of markers)
+      if (bytes.includes(marker.toLowerCase())) found.push(`${marker} in file ${path.relative(database.dataDir, file)}`);
   }
   expect(found, 'erased data still present').toEqual([]);
 }

@@ -32,6 +32,14 @@ function Block({ block }: { block: LegalBlock }) {
             </Text>
           ) : null}
           {item.text}
+          {item.link ? (
+            <>
+              {' '}
+              <Anchor component={Link} to={item.link.to}>
+                {item.link.label}
+              </Anchor>
+            </>
+          ) : null}
         </List.Item>
       ))}
     </List>

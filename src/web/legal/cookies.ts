@@ -1,10 +1,36 @@
-import type { LegalDocument } from './types';
+import type { LegalDocument, LegalItem } from './types';
+
+/**
+ * The cookies WaSphere sets, as data: the Cookie Policy below is written from this
+ * list, and the browser tests compare a real cookie jar against it (names,
+ * HttpOnly, SameSite) for a person who consented to analytics and one who did not.
+ */
+export interface CookieFact {
+  name: string;
+  /** 'always' for every signed-in person; 'analytics' only while analytics consent is on. */
+  when: 'always' | 'analytics';
+  httpOnly: true;
+  sameSite: 'Lax';
+}
+
+export const COOKIES_SET: CookieFact[] = [
+  { name: 'wasphere_session', when: 'always', httpOnly: true, sameSite: 'Lax' },
+  { name: 'wasphere_analytics', when: 'analytics', httpOnly: true, sameSite: 'Lax' },
+];
+
+const protection = (c: CookieFact): LegalItem => ({
+  term: 'Protection',
+  text: `${c.httpOnly ? 'HttpOnly (scripts in the page cannot read it), ' : ''}SameSite=${c.sameSite} (not sent with requests started by other sites), and Secure when WaSphere is served over https.`,
+});
+
+const session = COOKIES_SET[0]!;
+const analytics = COOKIES_SET[1]!;
 
 export const cookies: LegalDocument = {
   title: 'Cookie Policy',
   summary: 'WaSphere uses one cookie to keep you signed in, and nothing else unless you opt in.',
-  version: '1.0',
-  updated: 'June 2026',
+  version: '1.1',
+  updated: 'November 2026',
   sections: [
     {
       id: 'necessary',
@@ -12,15 +38,12 @@ export const cookies: LegalDocument = {
       blocks: [
         {
           list: [
-            { term: 'Name', text: 'wasphere_session' },
+            { term: 'Name', text: session.name },
             {
               term: 'Purpose',
               text: 'keeps you signed in. It is strictly necessary: without it the dashboard cannot work, so it needs no consent.',
             },
-            {
-              term: 'Protection',
-              text: 'HttpOnly (scripts in the page cannot read it), SameSite=Lax (not sent with requests started by other sites), and Secure when WaSphere is served over https.',
-            },
+            protection(session),
             {
               term: 'Lifetime',
               text: 'it ends when you sign out, and expires after about 30 days without use. “Sign out everywhere” in the user menu ends all your sessions at once.',
@@ -33,17 +56,22 @@ export const cookies: LegalDocument = {
       id: 'analytics',
       heading: 'Optional analytics cookie',
       blocks: [
-        'No other cookie is set unless you opted in to optional analytics — at sign-up, or later in Settings → Profile. If you did, WaSphere also sets:',
+        'No other cookie is set unless you opted in to optional analytics — at sign-up, or later in Settings → Profile. While your consent is on, WaSphere also sets:',
         {
           list: [
-            { term: 'Name', text: 'wasphere_analytics' },
+            { term: 'Name', text: analytics.name },
             {
               term: 'Purpose',
-              text: 'helps improve WaSphere. It is first-party and read only by your own WaSphere server; the analytics it enables stay on that server.',
+              text: 'marks that optional analytics are on for you in this browser. It holds a random identifier and nothing else; it is first-party and read only by your own WaSphere server. The usage figures (which pages and features are used) are stored on that server, never sent elsewhere.',
+            },
+            protection(analytics),
+            {
+              term: 'Lifetime',
+              text: 'up to one year; it is deleted when you sign out, and on every device as soon as you withdraw your consent.',
             },
             {
               term: 'Withdrawing',
-              text: 'turn “Allow optional analytics” off in Settings → Profile at any time; the cookie is deleted at once and no longer set.',
+              text: 'turn “Allow optional analytics” off in Settings → Profile at any time; the cookie is deleted at once, no more usage is stored, and “Also delete my collected usage data” removes what was collected.',
             },
           ],
         },

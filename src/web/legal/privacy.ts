@@ -34,7 +34,7 @@ export const privacy: LegalDocument = {
             },
             {
               term: 'Analytics cookies',
-              text: 'optional. They are only used if you said yes to them when you signed up.',
+              text: 'optional. They are only used if you said yes to them — when you signed up, or later in Settings — and they stop the moment you withdraw. Usage figures (which pages and features are used) are stored only while your consent is on, and only on this server.',
             },
           ],
         },
@@ -81,12 +81,25 @@ export const privacy: LegalDocument = {
       blocks: [
         {
           list: [
-            { term: 'Access', text: 'you can ask for a copy of your account data.' },
-            { term: 'Correction', text: 'you can change your name and email yourself in Settings.' },
-            { term: 'Deletion', text: 'you can ask for your account and the messages stored with it to be deleted.' },
+            {
+              term: 'Access',
+              text: 'you can get a copy of your account data at any time: your profile, workspaces and roles, consent history, signed-in devices and your activity, as a ZIP file of JSON and CSV.',
+              link: { label: 'Settings → Profile → Download my data', to: '/settings/profile' },
+            },
+            {
+              term: 'Correction',
+              text: 'you can change your name and email yourself.',
+              link: { label: 'Settings → Profile', to: '/settings/profile' },
+            },
+            {
+              term: 'Deletion',
+              text: 'you can delete your account yourself; your profile, sign-ins, consent history and usage data are erased, and your entries in activity logs are kept only as “deleted user”. The owner of a workspace can delete it with all its stored messages, media files and contacts; ask your administrator if you are not the owner. Erased data is removed from the database, the disk and the search index.',
+              link: { label: 'Settings → Profile → Delete account', to: '/settings/profile' },
+            },
             {
               term: 'Withdrawing consent',
-              text: 'you can take back your analytics consent at any time with the switch in Settings → Profile, which removes the analytics cookie at once; your WaSphere administrator can help too.',
+              text: 'you can take back your analytics consent at any time with the switch in Settings → Profile, which removes the analytics cookie at once and stops collection; you can also delete the usage data already collected. Your WaSphere administrator can help too.',
+              link: { label: 'Settings → Profile → Privacy', to: '/settings/profile' },
             },
             { term: 'Complaints', text: 'where it applies, you can complain to your local data protection authority.' },
           ],
@@ -106,7 +119,11 @@ export const privacy: LegalDocument = {
             },
             {
               term: 'WhatsApp session data',
-              text: 'until you delete the session of that number, or your account.',
+              text: 'until you delete the session of that number, or your account — for an owner that means the workspace the number belongs to, which must be deleted (or handed to another owner) before the account can be.',
+            },
+            {
+              term: 'Messages',
+              text: 'until they are deleted, or — if your workspace turned on message retention — for the number of days it set.',
             },
           ],
         },

@@ -3,6 +3,8 @@ export interface LegalItem {
   /** A short bold lead-in ("Access"), followed by the text. */
   term?: string;
   text: string;
+  /** Where in the product this is done (a path inside WaSphere). */
+  link?: { label: string; to: string };
 }
 
 export type LegalBlock = string | { list: LegalItem[] } | { note: string };

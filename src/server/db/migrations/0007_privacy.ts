@@ -55,5 +55,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex('workspace_deletions_requester').on('workspace_deletions').columns(['requested_by', 'id']).execute();
 
   await db.schema.alterTable('workspaces').addColumn('message_retention_days', 'integer').execute();
-  await db.schema.alterTable('activity_log').addColumn('actor_deleted', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('activity_log')
+    .addColumn('actor_deleted', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
 }

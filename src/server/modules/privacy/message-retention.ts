@@ -90,7 +90,9 @@ export async function purgeExpiredMessages(deps: {
           .select(['id', 'sha256'])
           .where('workspace_id', '=', ws.id)
           .where('id', 'in', mediaIds)
-          .where(({ not, exists, selectFrom }) => not(exists(selectFrom('messages').select('messages.id').whereRef('messages.media_id', '=', 'media.id'))))
+          .where(({ not, exists, selectFrom }) =>
+            not(exists(selectFrom('messages').select('messages.id').whereRef('messages.media_id', '=', 'media.id'))),
+          )
           .where(({ not, exists, selectFrom }) =>
             not(exists(selectFrom('campaigns').select('campaigns.id').whereRef('campaigns.media_id', '=', 'media.id'))),
           )

@@ -18,7 +18,11 @@ import type { PrivacyService } from './service.js';
 
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse };
 
-export function privacyRoutes(deps: { privacy: PrivacyService; deletions: WorkspaceDeletions; cookies: CookieWriter }): FastifyPluginAsyncTypebox {
+export function privacyRoutes(deps: {
+  privacy: PrivacyService;
+  deletions: WorkspaceDeletions;
+  cookies: CookieWriter;
+}): FastifyPluginAsyncTypebox {
   const { privacy, deletions, cookies } = deps;
   return async (app) => {
     app.get(

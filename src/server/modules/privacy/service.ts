@@ -18,10 +18,11 @@ import { checkpoint, secureDelete } from './workspace-eraser.js';
 
 /** Cells starting with = + - @ would run as formulas in spreadsheet apps. */
 function csv(header: string[], rows: unknown[][]): string {
-  const cells = rows.map((r) => r.map((c) => (c === null || c === undefined ? '' : String(c))).map((c) => (/^[=+\-@\t\r]/.test(c) ? `'${c}` : c)));
+  const cells = rows.map((r) =>
+    r.map((c) => (c === null || c === undefined ? '' : String(c))).map((c) => (/^[=+\-@\t\r]/.test(c) ? `'${c}` : c)),
+  );
   return stringify([header, ...cells]);
 }
-
 
 export function createPrivacyService(deps: { db: Db; clock: Clock; activity: ActivityService }) {
   const { db, clock, activity } = deps;
@@ -138,7 +139,17 @@ export function createPrivacyService(deps: { db: Db; clock: Clock; activity: Act
           name: 'profile.csv',
           content: csv(
             ['id', 'name', 'email', 'instance_admin', 'analytics_consent', 'created_at', 'updated_at'],
-            [[data.profile.id, data.profile.name, data.profile.email, data.profile.isInstanceAdmin, data.profile.analyticsConsent, data.profile.createdAt, data.profile.updatedAt]],
+            [
+              [
+                data.profile.id,
+                data.profile.name,
+                data.profile.email,
+                data.profile.isInstanceAdmin,
+                data.profile.analyticsConsent,
+                data.profile.createdAt,
+                data.profile.updatedAt,
+              ],
+            ],
           ),
         },
         {
@@ -187,7 +198,9 @@ export function createPrivacyService(deps: { db: Db; clock: Clock; activity: Act
     async recordUsage(caller: Caller, body: UsageEventsBodyT): Promise<number> {
       if (!(await consentOf(caller.userId))) return 0;
       const member = new Set(
-        (await db.selectFrom('memberships').select('workspace_id').where('user_id', '=', caller.userId).execute()).map((m) => m.workspace_id),
+        (await db.selectFrom('memberships').select('workspace_id').where('user_id', '=', caller.userId).execute()).map(
+          (m) => m.workspace_id,
+        ),
       );
       const now = clock.now();
       const rows = body.events.map((e) => {
@@ -287,14 +300,27 @@ export function createPrivacyService(deps: { db: Db; clock: Clock; activity: Act
       await secureDelete(db);
       await db.transaction().execute(async (tx) => {
         // Recorded without personal data, in each workspace the person leaves.
-        await activity.recordForUser(user.id, { action: 'user.deleted', actor: null, ip: null, target: { type: 'user', id: null, label: null } }, tx);
+        await activity.recordForUser(
+          user.id,
+          { action: 'user.deleted', actor: null, ip: null, target: { type: 'user', id: null, label: null } },
+          tx,
+        );
         await tx
           .updateTable('activity_log')
           .set({ actor_user_id: null, actor_name: null, actor_deleted: 1 })
           .where('actor_user_id', '=', user.id)
           .execute();
-        await tx.updateTable('activity_log').set({ target_id: null, target_label: null }).where('target_type', '=', 'user').where('target_id', '=', user.id).execute();
-        await tx.updateTable('activity_log').set({ target_label: null }).where(sql<string>`lower(target_label)`, '=', email).execute();
+        await tx
+          .updateTable('activity_log')
+          .set({ target_id: null, target_label: null })
+          .where('target_type', '=', 'user')
+          .where('target_id', '=', user.id)
+          .execute();
+        await tx
+          .updateTable('activity_log')
+          .set({ target_label: null })
+          .where(sql<string>`lower(target_label)`, '=', email)
+          .execute();
         // Every entry naming the email, in any workspace or none (a failed sign-in records the address typed).
         const withEmail = await tx
           .selectFrom('activity_log')
@@ -306,7 +332,10 @@ export function createPrivacyService(deps: { db: Db; clock: Clock; activity: Act
           await tx.updateTable('activity_log').set({ details: scrubbed }).where('id', '=', row.id).execute();
         }
         await tx.updateTable('notes').set({ author_name: null }).where('author_user_id', '=', user.id).execute();
-        await tx.deleteFrom('invites').where(sql<string>`lower(email)`, '=', email).execute();
+        await tx
+          .deleteFrom('invites')
+          .where(sql<string>`lower(email)`, '=', email)
+          .execute();
         await tx.deleteFrom('rate_limits').where('key', '=', `login:account:${email}`).execute();
         await tx.deleteFrom('users').where('id', '=', user.id).execute();
       });

@@ -71,7 +71,13 @@ export function createWorkspaceEraser(deps: WorkspaceEraserDeps) {
     for (const { id } of candidates) {
       const r = await db
         .updateTable('workspace_deletions')
-        .set((eb) => ({ claimed_by: deps.holderId, claim_expires_at: now + leaseMs, state: 'running', attempts: eb('attempts', '+', 1), updated_at: now }))
+        .set((eb) => ({
+          claimed_by: deps.holderId,
+          claim_expires_at: now + leaseMs,
+          state: 'running',
+          attempts: eb('attempts', '+', 1),
+          updated_at: now,
+        }))
         .where('id', '=', id)
         .where('state', 'in', ['pending', 'running', 'failed'])
         .where((eb) => eb.or([eb('claim_expires_at', 'is', null), eb('claim_expires_at', '<=', now)]))
@@ -102,7 +108,13 @@ export function createWorkspaceEraser(deps: WorkspaceEraserDeps) {
 
   async function numbersStep(row: DeletionRow): Promise<void> {
     const ws = row.workspace_id;
-    const live = await db.selectFrom('numbers').select('id').where('workspace_id', '=', ws).where('deleted_at', 'is', null).orderBy('id').execute();
+    const live = await db
+      .selectFrom('numbers')
+      .select('id')
+      .where('workspace_id', '=', ws)
+      .where('deleted_at', 'is', null)
+      .orderBy('id')
+      .execute();
     for (const n of live) {
       await deps.endNumberSession(n.id);
       await save(row, { numbers_done: Math.min(row.numbers_total, row.numbers_done + 1) });
@@ -119,7 +131,9 @@ export function createWorkspaceEraser(deps: WorkspaceEraserDeps) {
 
   async function messagesStep(row: DeletionRow): Promise<void> {
     for (;;) {
-      const ids = (await db.selectFrom('messages').select('id').where('workspace_id', '=', row.workspace_id).limit(batch).execute()).map((m) => m.id);
+      const ids = (await db.selectFrom('messages').select('id').where('workspace_id', '=', row.workspace_id).limit(batch).execute()).map(
+        (m) => m.id,
+      );
       if (ids.length === 0) break;
       await db.deleteFrom('messages').where('workspace_id', '=', row.workspace_id).where('id', 'in', ids).execute();
       await save(row, { messages_deleted: row.messages_deleted + ids.length });
@@ -130,7 +144,12 @@ export function createWorkspaceEraser(deps: WorkspaceEraserDeps) {
 
   async function mediaStep(row: DeletionRow): Promise<void> {
     for (;;) {
-      const media = await db.selectFrom('media').select(['id', 'sha256']).where('workspace_id', '=', row.workspace_id).limit(batch).execute();
+      const media = await db
+        .selectFrom('media')
+        .select(['id', 'sha256'])
+        .where('workspace_id', '=', row.workspace_id)
+        .limit(batch)
+        .execute();
       if (media.length === 0) break;
       const files = await deleteMediaRowsAndFiles(db, row.workspace_id, media, deps.pathOf);
       await save(row, { media_deleted: row.media_deleted + media.length, files_deleted: row.files_deleted + files });
@@ -200,7 +219,13 @@ export function createWorkspaceEraser(deps: WorkspaceEraserDeps) {
           const message = error instanceof Error ? error.message.slice(0, 300) : 'deletion failed';
           await db
             .updateTable('workspace_deletions')
-            .set({ state: 'failed', error: message, claimed_by: null, claim_expires_at: clock.now() + retryDelayMs, updated_at: clock.now() })
+            .set({
+              state: 'failed',
+              error: message,
+              claimed_by: null,
+              claim_expires_at: clock.now() + retryDelayMs,
+              updated_at: clock.now(),
+            })
             .where('id', '=', row.id)
             .where('claimed_by', '=', deps.holderId)
             .execute();

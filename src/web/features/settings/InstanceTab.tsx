@@ -2,9 +2,19 @@ import { Stack, Switch, Text } from '@mantine/core';
 import { notifyError, notifySuccess } from '../../api/notify';
 import { FullPageLoader, QueryError } from '../../components/States';
 import { useInstanceSettings, useUpdateInstanceSettings } from '../workspace/api';
+import { UsageSection } from '../privacy/UsageSection';
 import { SettingsSection } from './SettingsSection';
 
 export function InstanceTab() {
+  return (
+    <Stack gap="lg">
+      <InstallationSection />
+      <UsageSection />
+    </Stack>
+  );
+}
+
+function InstallationSection() {
   const settings = useInstanceSettings(true);
   const update = useUpdateInstanceSettings();
 

@@ -6,6 +6,7 @@ import { ApiError } from '../../api/client';
 import { notifyError, notifySuccess } from '../../api/notify';
 import { useUpdateMe } from '../auth/api';
 import { validateEmail, validateName } from '../auth/validation';
+import { DeleteAccountSection, DeleteUsageDataButton, YourDataSection } from '../privacy/AccountPrivacy';
 import { SettingsSection } from './SettingsSection';
 
 export function ProfileTab({ me }: { me: MeDtoT }) {
@@ -80,7 +81,11 @@ export function ProfileTab({ me }: { me: MeDtoT }) {
             )
           }
         />
+        <DeleteUsageDataButton />
       </SettingsSection>
+
+      <YourDataSection />
+      <DeleteAccountSection />
     </Stack>
   );
 }

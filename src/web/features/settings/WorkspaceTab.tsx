@@ -7,6 +7,7 @@ import { ApiError } from '../../api/client';
 import { notifyError, notifySuccess } from '../../api/notify';
 import { FullPageLoader, QueryError } from '../../components/States';
 import { canManage, useUpdateWorkspace, useWorkspace } from '../workspace/api';
+import { DeleteWorkspaceSection, MessageRetentionSection } from '../privacy/WorkspacePrivacy';
 import { SettingsSection } from './SettingsSection';
 import { countryOptions, timeZoneOptions } from './zones';
 
@@ -133,5 +134,11 @@ export function WorkspaceTab({ workspaceId }: { workspaceId: string }) {
   const ws = useWorkspace(workspaceId);
   if (ws.isPending) return <FullPageLoader />;
   if (ws.isError) return <QueryError error={ws.error} onRetry={() => void ws.refetch()} />;
-  return <WorkspaceForm ws={ws.data} />;
+  return (
+    <Stack gap="lg">
+      <WorkspaceForm ws={ws.data} />
+      <MessageRetentionSection ws={ws.data} />
+      <DeleteWorkspaceSection ws={ws.data} />
+    </Stack>
+  );
 }

@@ -8,6 +8,7 @@ import { LEGAL_LINKS, legalPath } from '../../legal/links';
 import { useMe } from '../auth/api';
 import { NAV_ITEMS } from './nav';
 import { UserMenu } from './UserMenu';
+import { UsageTracker } from '../privacy/UsageTracker';
 import { NotificationBell } from '../sla/NotificationBell';
 import { WorkspaceSwitcher } from './WorkspaceSwitcher';
 import { IconBuildingStore } from '@tabler/icons-react';
@@ -115,6 +116,7 @@ export function DashboardShell() {
         <Box maw={1120} mx="auto">
           <Suspense fallback={<FullPageLoader />}>
             <Outlet context={current} />
+            <UsageTracker consent={me.user.analyticsConsent} workspaceId={current.id} />
           </Suspense>
         </Box>
       </AppShell.Main>

@@ -1,0 +1,178 @@
+import fs from 'node:fs';
+import type { Browser, BrowserContext, Cookie, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Services } from '../../src/server/app.js';
+import type { TestDatabase } from '../support/db.js';
+import { readStoredZip } from '../support/erasure.js';
+import { startTestServer } from '../support/server.js';
+import { COOKIES_SET } from '../../src/web/legal/cookies.js';
+import { assertWebBuilt, launchBrowser, newContext, visible } from './browser.js';
+import { OWNER, signIn, signUpFirstUser } from './flows.js';
+
+let browser: Browser;
+let server: { url: string; close(): Promise<void>; services: Services; database: TestDatabase };
+let context: BrowserContext;
+let page: Page;
+
+beforeAll(async () => {
+  assertWebBuilt();
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+beforeEach(async () => {
+  server = await startTestServer();
+  server.services.deletionJob.start();
+  ({ context, page } = await newContext(browser, server.url));
+});
+afterEach(async () => {
+  await context?.close();
+  await server?.close();
+});
+
+/** The jar's cookies as the Cookie Policy describes them: name, HttpOnly, SameSite. */
+const described = (cookies: Cookie[]) =>
+  cookies.map((c) => ({ name: c.name, httpOnly: c.httpOnly, sameSite: c.sameSite })).sort((a, b) => a.name.localeCompare(b.name));
+const documented = (consent: boolean) =>
+  COOKIES_SET.filter((c) => c.when === 'always' || consent)
+    .map((c) => ({ name: c.name, httpOnly: c.httpOnly, sameSite: c.sameSite }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+
+async function usageCount(userId?: string): Promise<number> {
+  let q = server.database.db.selectFrom('usage_events').select((eb) => eb.fn.countAll<number>().as('n'));
+  if (userId) q = q.where('user_id', '=', userId);
+  return Number((await q.executeTakeFirstOrThrow()).n);
+}
+
+describe('privacy', () => {
+  it('downloads my data as a ZIP from Settings → Profile', async () => {
+    const ws = await signUpFirstUser(page);
+    await page.goto(`/w/${ws}/settings/profile`);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download my data' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^wasphere-my-data-\d{4}-\d\d-\d\d\.zip$/);
+    const zip = readStoredZip(fs.readFileSync((await download.path())!));
+    const data = JSON.parse(zip.get('account.json')!.toString('utf8'));
+    expect(data.profile).toMatchObject({ name: OWNER.name, email: OWNER.email, analyticsConsent: false });
+    expect(data.sessions[0].device).toMatch(/Chrome/);
+    expect(zip.get('activity.csv')!.toString()).toContain('auth.signup');
+  });
+
+  it('cookie jar matches the Cookie Policy with and without consent; withdrawing deletes the cookie and stops collection', async () => {
+    const ws = await signUpFirstUser(page);
+    const me = await (await page.request.get('/api/v1/me')).json();
+    // Non-consenting person: only the session cookie, as documented.
+    expect(described(await context.cookies())).toEqual(documented(false));
+    await page.goto(`/w/${ws}/inbox`);
+    await page.goto(`/w/${ws}/activity`);
+    await page.waitForLoadState('networkidle');
+    expect(await usageCount()).toBe(0);
+
+    // The Cookie Policy names each cookie with its protection.
+    await page.goto('/legal/cookies');
+    await visible(page.getByRole('heading', { name: 'Cookie Policy' }));
+    const text = (await page.locator('body').innerText()).replace(/\s+/g, ' ');
+    for (const c of COOKIES_SET) expect(text).toContain(c.name);
+    expect(text.match(/HttpOnly/g)?.length).toBe(COOKIES_SET.length);
+    expect(text.match(/SameSite=Lax/g)?.length).toBe(COOKIES_SET.length);
+
+    // A person who consents at sign-up (through an invite).
+    const invite = await (await page.request.post(`/api/v1/workspaces/${ws}/invites`, { data: { role: 'agent' } })).json();
+    const guest = await newContext(browser, server.url);
+    try {
+      const signup = await guest.page.request.post('/api/v1/auth/signup', {
+        data: {
+          name: 'Yara Yes',
+          email: 'yara@example.com',
+          password: OWNER.password,
+          analyticsConsent: true,
+          inviteToken: invite.url.split('/').pop(),
+        },
+      });
+      expect(signup.status()).toBe(201);
+      expect(described(await guest.context.cookies())).toEqual(documented(true));
+    } finally {
+      await guest.context.close();
+    }
+
+    // The first person opts in in Settings, and page views are then stored.
+    await page.goto(`/w/${ws}/settings/profile`);
+    const toggle = page.getByRole('switch', { name: 'Allow optional analytics' });
+    await toggle.click();
+    await visible(page.getByText('Analytics allowed.'));
+    expect(described(await context.cookies())).toEqual(documented(true));
+    await page.goto(`/w/${ws}/activity`);
+    await visible(page.getByRole('heading', { name: 'Activity' }));
+    await expect.poll(() => usageCount(me.user.id)).toBeGreaterThan(0);
+
+    // Withdrawing: the cookie is gone at once and nothing more is stored.
+    await page.goto(`/w/${ws}/settings/profile`);
+    await page.getByRole('switch', { name: 'Allow optional analytics' }).click();
+    await visible(page.getByText('Analytics consent withdrawn.'));
+    expect((await context.cookies()).map((c) => c.name)).toEqual(['wasphere_session']);
+    const before = await usageCount(me.user.id);
+    await page.goto(`/w/${ws}/inbox`);
+    await page.goto(`/w/${ws}/settings/members`);
+    await page.waitForLoadState('networkidle');
+    expect(await usageCount(me.user.id)).toBe(before);
+    // And what was collected can be deleted.
+    await page.goto(`/w/${ws}/settings/profile`);
+    await page.getByRole('button', { name: 'Also delete my collected usage data' }).click();
+    await visible(page.getByText(/Deleted \d+ usage record/));
+    expect(await usageCount(me.user.id)).toBe(0);
+  });
+
+  it('deletes an account after the password, lands on sign-in; the last owner is told to hand over first', async () => {
+    const ws = await signUpFirstUser(page);
+    const added = await page.request.post(`/api/v1/workspaces/${ws}/members`, {
+      data: { name: 'Dora Departing', email: 'dora@example.com', password: 'a long enough password', role: 'agent' },
+    });
+    expect(added.status()).toBe(201);
+
+    // The owner cannot: last owner of "My store".
+    await page.goto(`/w/${ws}/settings/profile`);
+    await page.getByRole('button', { name: 'Delete account' }).click();
+    await page.getByRole('dialog').getByRole('textbox', { name: 'Password', exact: true }).fill(OWNER.password);
+    await page.getByRole('button', { name: 'Delete my account' }).click();
+    await visible(page.getByText('You are the only owner of'));
+    await visible(page.getByRole('dialog').getByText('My store'));
+
+    const dora = await newContext(browser, server.url);
+    try {
+      await dora.page.goto('/signin');
+      await signIn(dora.page, 'dora@example.com', 'a long enough password');
+      await dora.page.waitForURL(/\/w\//);
+      await dora.page.goto(`/w/${ws}/settings/profile`);
+      await dora.page.getByRole('button', { name: 'Delete account' }).click();
+      await dora.page.getByRole('dialog').getByRole('textbox', { name: 'Password', exact: true }).fill('not the password');
+      await dora.page.getByRole('button', { name: 'Delete my account' }).click();
+      await visible(dora.page.getByText('The password is not correct.'));
+      await dora.page.getByRole('dialog').getByRole('textbox', { name: 'Password', exact: true }).fill('a long enough password');
+      await dora.page.getByRole('button', { name: 'Delete my account' }).click();
+      await dora.page.waitForURL((url) => url.pathname === '/signin');
+      expect(await dora.context.cookies()).toEqual([]);
+      expect(await server.database.db.selectFrom('users').select('id').where('email', '=', 'dora@example.com').execute()).toEqual([]);
+    } finally {
+      await dora.context.close();
+    }
+  });
+
+  it('deletes a workspace after typing its name and shows the erasure progress to the end', async () => {
+    await signUpFirstUser(page);
+    const second = await (await page.request.post('/api/v1/workspaces', { data: { name: 'Pop-up Shop' } })).json();
+    await page.goto(`/w/${second.id}/settings/workspace`);
+    await page.getByRole('button', { name: 'Delete workspace' }).click();
+    const dialog = page.getByRole('dialog');
+    const confirm = dialog.getByRole('button', { name: 'Delete workspace' });
+    expect(await confirm.isDisabled()).toBe(true);
+    await dialog.getByLabel('Type Pop-up Shop to confirm').fill('Pop-up Shop');
+    await confirm.click();
+    await page.waitForURL(/\/workspace-deletions\/[0-9a-z]+$/);
+    await visible(page.getByRole('heading', { name: 'Workspace deleted' }));
+    await visible(page.getByTestId('deletion-status').filter({ hasText: '100%' }));
+    expect(await server.database.db.selectFrom('workspaces').select('id').where('id', '=', second.id).execute()).toEqual([]);
+    expect((await page.request.get(`/api/v1/workspaces/${second.id}`)).status()).toBe(404);
+    await page.getByRole('link', { name: 'Continue' }).click();
+    await page.waitForURL(/\/w\/[^/]+$/);
+  });
+});
