@@ -3,8 +3,8 @@ import type { LegalDocument } from './types';
 export const privacy: LegalDocument = {
   title: 'Privacy Policy',
   summary: 'What WaSphere does with your account details and your WhatsApp messages.',
-  version: '1.0',
-  updated: 'June 2026',
+  version: '1.1',
+  updated: 'November 2026',
   sections: [
     {
       id: 'who-we-are',
