@@ -24,7 +24,20 @@ const { multipartFile, waitForImport } = await import('../test/support/contacts.
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 const FIRST = ['Ada', 'Grace', 'Alan', 'Linus', 'Barbara', 'Edsger', 'Donald', 'Margaret', 'Ken', 'Radia', 'Tim', 'Frances'];
-const LAST = ['Lovelace', 'Hopper', 'Turing', 'Torvalds', 'Liskov', 'Dijkstra', 'Knuth', 'Hamilton', 'Thompson', 'Perlman', 'Berners', 'Allen'];
+const LAST = [
+  'Lovelace',
+  'Hopper',
+  'Turing',
+  'Torvalds',
+  'Liskov',
+  'Dijkstra',
+  'Knuth',
+  'Hamilton',
+  'Thompson',
+  'Perlman',
+  'Berners',
+  'Allen',
+];
 
 function csvOf(n: number): string {
   const lines = ['Phone,Name,Labels,City'];
@@ -55,7 +68,12 @@ try {
   const owner = await firstOwner(t.app);
   const base = `/api/v1/workspaces/${owner.workspaceId}`;
   await t.app.inject({ method: 'PATCH', url: base, headers: { cookie: owner.cookie }, payload: { country: 'GB' } });
-  await t.app.inject({ method: 'POST', url: `${base}/contact-fields`, headers: { cookie: owner.cookie }, payload: { key: 'city', label: 'City', type: 'text' } });
+  await t.app.inject({
+    method: 'POST',
+    url: `${base}/contact-fields`,
+    headers: { cookie: owner.cookie },
+    payload: { key: 'city', label: 'City', type: 'text' },
+  });
 
   // -- import ------------------------------------------------------------------
   const { payload, headers } = multipartFile(csvOf(COUNT), 'bench.csv');
@@ -64,12 +82,22 @@ try {
   const rssBefore = process.memoryUsage().rss;
   const sampler = rssSampler();
   const started = performance.now();
-  const upload = await t.app.inject({ method: 'POST', url: `${base}/contacts/import`, headers: { ...headers, cookie: owner.cookie }, payload });
+  const upload = await t.app.inject({
+    method: 'POST',
+    url: `${base}/contacts/import`,
+    headers: { ...headers, cookie: owner.cookie },
+    payload,
+  });
   if (upload.statusCode !== 201) throw new Error(`upload ${upload.statusCode}: ${upload.body}`);
   const id = upload.json<ContactImportDtoT>().id;
   const uploaded = performance.now();
   const mapping = { Phone: 'phone', Name: 'name', Labels: 'labels', City: 'field:city' };
-  const commit = await t.app.inject({ method: 'POST', url: `${base}/contacts/import/${id}/commit`, headers: { cookie: owner.cookie }, payload: { mapping } });
+  const commit = await t.app.inject({
+    method: 'POST',
+    url: `${base}/contacts/import/${id}/commit`,
+    headers: { cookie: owner.cookie },
+    payload: { mapping },
+  });
   if (commit.statusCode !== 202) throw new Error(`commit ${commit.statusCode}: ${commit.body}`);
   const done = await waitForImport(t.app, owner.cookie, owner.workspaceId, id, 600_000);
   const finished = performance.now();
@@ -103,7 +131,15 @@ try {
   const queries = [
     ...Array.from({ length: 40 }, (_, i) => `q=${encodeURIComponent(FIRST[i % FIRST.length]!)}`),
     ...Array.from({ length: 40 }, (_, i) => `q=${encodeURIComponent(`${LAST[i % LAST.length]} ${i * 997}`)}`),
-    ...Array.from({ length: 40 }, (_, i) => `q=${encodeURIComponent(`74${String(i * 2311).padStart(8, '0').slice(0, 6)}`)}`),
+    ...Array.from(
+      { length: 40 },
+      (_, i) =>
+        `q=${encodeURIComponent(
+          `74${String(i * 2311)
+            .padStart(8, '0')
+            .slice(0, 6)}`,
+        )}`,
+    ),
     ...Array.from({ length: 40 }, (_, i) => `q=${encodeURIComponent(`+44 74${String(i * 2477).padStart(8, '0')}`)}`),
     ...Array.from({ length: 20 }, () => 'sort=name'),
     ...Array.from({ length: 20 }, () => 'sort=recent'),

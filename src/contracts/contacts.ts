@@ -14,7 +14,12 @@ export const FIELD_VALUE_MAX = 1000;
 
 export const CONTACT_FIELD_TYPES = ['text', 'number', 'date', 'choice'] as const;
 export type ContactFieldTypeT = (typeof CONTACT_FIELD_TYPES)[number];
-export const ContactFieldTypeSchema = Type.Union([Type.Literal('text'), Type.Literal('number'), Type.Literal('date'), Type.Literal('choice')]);
+export const ContactFieldTypeSchema = Type.Union([
+  Type.Literal('text'),
+  Type.Literal('number'),
+  Type.Literal('date'),
+  Type.Literal('choice'),
+]);
 
 export const ContactFieldDto = Type.Object({
   id: Id,
@@ -43,7 +48,11 @@ export const CreateContactFieldBody = Type.Object(
 );
 export type CreateContactFieldBodyT = Static<typeof CreateContactFieldBody>;
 export const UpdateContactFieldBody = Type.Object(
-  { label: Type.Optional(FieldLabel), options: Type.Optional(FieldOptions), position: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })) },
+  {
+    label: Type.Optional(FieldLabel),
+    options: Type.Optional(FieldOptions),
+    position: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
+  },
   { additionalProperties: false, minProperties: 1 },
 );
 export type UpdateContactFieldBodyT = Static<typeof UpdateContactFieldBody>;

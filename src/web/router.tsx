@@ -14,6 +14,9 @@ const InvitePage = lazy(() => import('./features/auth/InvitePage'));
 const LegalPage = lazy(() => import('./legal/LegalPage'));
 const SettingsPage = lazy(() => import('./features/settings/SettingsPage'));
 const ActivityPage = lazy(() => import('./features/activity/ActivityPage'));
+const ContactsPage = lazy(() => import('./features/contacts/ContactsPage'));
+const ContactPage = lazy(() => import('./features/contacts/ContactPage'));
+const ContactImportPage = lazy(() => import('./features/contacts/ImportPage'));
 const SlaPage = lazy(() => import('./features/sla/SlaPage'));
 const InboxPage = lazy(() => import('./features/inbox/InboxPage'));
 const NumbersPage = lazy(() => import('./features/numbers/NumbersPage'));
@@ -45,6 +48,9 @@ export const router = createBrowserRouter([
           { index: true, element: <HomePage /> },
           { path: 'inbox/:conversationId?', element: <InboxPage /> },
           { path: 'activity', element: <ActivityPage /> },
+          { path: 'contacts', element: <ContactsPage /> },
+          { path: 'contacts/import', element: <ContactImportPage /> },
+          { path: 'contacts/:contactId', element: <ContactPage /> },
           { path: 'sla/:tab?', element: <SlaPage /> },
           { path: 'numbers', element: <NumbersPage /> },
           { path: 'numbers/:numberId', element: <NumberDetailPage /> },

@@ -74,20 +74,39 @@ describe('contacts CSV import and export', () => {
     const header = 'Phone,Name,Labels,Tier,Orders,Since,Opted out';
     const text = [header, ...lines.map(([l]) => l)].join('\n');
     // One row whose bytes are not UTF-8 (Latin-1 é), appended as raw bytes.
-    const file = Buffer.concat([Buffer.from(text + '\n', 'utf8'), Buffer.from('+447700900009,Ren', 'latin1'), Buffer.from([0xe9]), Buffer.from(',,,,,\n')]);
+    const file = Buffer.concat([
+      Buffer.from(text + '\n', 'utf8'),
+      Buffer.from('+447700900009,Ren', 'latin1'),
+      Buffer.from([0xe9]),
+      Buffer.from(',,,,,\n'),
+    ]);
 
     const upload = await uploadCsv(t.app, owner.cookie, owner.workspaceId, file, 'customers.csv');
     expect(upload.statusCode, upload.body).toBe(201);
     const preview = upload.json<ContactImportDtoT>();
     expect(preview).toMatchObject({ status: 'uploaded', delimiter: ',', fileName: 'customers.csv', headers: header.split(',') });
     expect(preview.preview[0]).toEqual(['+447700900001', 'Alice', 'VIP, Wholesale', 'Gold', '3', '2024-01-05', 'no']);
-    expect(preview.suggestedMapping).toMatchObject({ Phone: 'phone', Name: 'name', Labels: 'labels', Tier: 'field:tier', 'Opted out': 'opted_out' });
+    expect(preview.suggestedMapping).toMatchObject({
+      Phone: 'phone',
+      Name: 'name',
+      Labels: 'labels',
+      Tier: 'field:tier',
+      'Opted out': 'opted_out',
+    });
 
     const commit = await as(t.app, owner.cookie).post(`${base}/contacts/import/${preview.id}/commit`, { mapping: MAPPING });
     expect(commit.statusCode, commit.body).toBe(202);
     const done = await waitForImport(t.app, owner.cookie, owner.workspaceId, preview.id);
     const bad = lines.filter(([, reason]) => reason).length + 1;
-    expect(done).toMatchObject({ status: 'done', created: 3, updated: 1, merged: 1, rejected: bad, processed: lines.length + 1, error: null });
+    expect(done).toMatchObject({
+      status: 'done',
+      created: 3,
+      updated: 1,
+      merged: 1,
+      rejected: bad,
+      processed: lines.length + 1,
+      error: null,
+    });
     expectError(await as(t.app, owner.cookie).post(`${base}/contacts/import/${preview.id}/commit`, { mapping: MAPPING }), 409, 'conflict');
 
     const alice = (await byPhone('+447700900001'))!;
@@ -117,7 +136,8 @@ describe('contacts CSV import and export', () => {
   });
 
   it('reads what Excel writes: a byte-order mark, semicolons, CRLF, quoted newlines and decimal commas', async () => {
-    const csv = '\uFEFFTelefon;Name;Notizen;Orders\r\n+49 151 1111111;"Müller, Hans";"line one\r\nline two";"2,5"\r\n+49 151 2222222;Schmidt;;\r\n';
+    const csv =
+      '\uFEFFTelefon;Name;Notizen;Orders\r\n+49 151 1111111;"Müller, Hans";"line one\r\nline two";"2,5"\r\n+49 151 2222222;Schmidt;;\r\n';
     const upload = await uploadCsv(t.app, owner.cookie, owner.workspaceId, csv, 'excel.csv');
     expect(upload.statusCode, upload.body).toBe(201);
     const preview = upload.json<ContactImportDtoT>();
@@ -130,12 +150,18 @@ describe('contacts CSV import and export', () => {
     expect(done).toMatchObject({ status: 'done', created: 2, rejected: 0 });
     expect(await byPhone('+491511111111')).toMatchObject({ name: 'Müller, Hans', notes: 'line one\r\nline two', fields: { orders: 2.5 } });
 
-    const tabbed = await importCsv(t.app, owner.cookie, owner.workspaceId, 'phone\tname\n+491513333333\tTab Person\n', { phone: 'phone', name: 'name' });
+    const tabbed = await importCsv(t.app, owner.cookie, owner.workspaceId, 'phone\tname\n+491513333333\tTab Person\n', {
+      phone: 'phone',
+      name: 'name',
+    });
     expect(tabbed).toMatchObject({ status: 'done', created: 1, delimiter: '\t' });
   });
 
   it('refuses files that are not CSV with 400 invalid_csv', async () => {
-    const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a5d9d0b30000000049454e44ae426082', 'hex');
+    const png = Buffer.from(
+      '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a5d9d0b30000000049454e44ae426082',
+      'hex',
+    );
     const xlsx = Buffer.concat([Buffer.from('504b0304', 'hex'), Buffer.alloc(100, 1)]);
     const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('phone,name\n1,2\n', 'utf16le')]);
     for (const [what, body, message] of [
@@ -159,36 +185,74 @@ describe('contacts CSV import and export', () => {
     const rows = Array.from({ length: 60 }, (_, i) => `+4477009${String(50000 + i)},Batch ${i},Atomic`);
     rows.push('447700900099,Should Not Stick,Atomic');
     t.services.contacts.importer.faults.failAfterRows = 10;
-    const failed = await importCsv(t.app, owner.cookie, owner.workspaceId, ['phone,name,labels', ...rows].join('\n'), { phone: 'phone', name: 'name', labels: 'labels' });
+    const failed = await importCsv(t.app, owner.cookie, owner.workspaceId, ['phone,name,labels', ...rows].join('\n'), {
+      phone: 'phone',
+      name: 'name',
+      labels: 'labels',
+    });
     expect(failed).toMatchObject({ status: 'failed', error: expect.stringMatching(/nothing was imported/) });
     expect(await contacts()).toEqual(before);
-    const labels = await t.database.db.selectFrom('labels').select('name').where('workspace_id', '=', owner.workspaceId).where('name', '=', 'Atomic').execute();
+    const labels = await t.database.db
+      .selectFrom('labels')
+      .select('name')
+      .where('workspace_id', '=', owner.workspaceId)
+      .where('name', '=', 'Atomic')
+      .execute();
     expect(labels).toEqual([]);
     const staged = await t.database.db.selectFrom('contact_import_rows').select('line').where('import_id', '=', failed.id).execute();
     expect(staged).toEqual([]);
 
     delete t.services.contacts.importer.faults.failAfterRows;
-    const broken = await importCsv(t.app, owner.cookie, owner.workspaceId, ['phone,name', ...rows.map((r) => r.split(',').slice(0, 2).join(',')), '+447700912345,"never closed'].join('\n'), {
-      phone: 'phone',
-      name: 'name',
-    });
+    const broken = await importCsv(
+      t.app,
+      owner.cookie,
+      owner.workspaceId,
+      ['phone,name', ...rows.map((r) => r.split(',').slice(0, 2).join(',')), '+447700912345,"never closed'].join('\n'),
+      {
+        phone: 'phone',
+        name: 'name',
+      },
+    );
     expect(broken).toMatchObject({ status: 'failed', error: expect.stringMatching(/not valid CSV|stopped being valid/) });
     expect(await contacts()).toEqual(before);
 
-    const ok = await importCsv(t.app, owner.cookie, owner.workspaceId, ['phone,name,labels', ...rows].join('\n'), { phone: 'phone', name: 'name', labels: 'labels' });
+    const ok = await importCsv(t.app, owner.cookie, owner.workspaceId, ['phone,name,labels', ...rows].join('\n'), {
+      phone: 'phone',
+      name: 'name',
+      labels: 'labels',
+    });
     expect(ok).toMatchObject({ status: 'done', created: 60, updated: 1 });
   });
 
   it('exports the current filter as CSV, streamed, with formula cells neutralised', async () => {
     const client = as(t.app, owner.cookie);
-    await client.post(`${base}/contacts`, { phone: '+447700900777', name: '=HYPERLINK("http://evil.test","click")', fields: { tier: 'Gold' } });
+    await client.post(`${base}/contacts`, {
+      phone: '+447700900777',
+      name: '=HYPERLINK("http://evil.test","click")',
+      fields: { tier: 'Gold' },
+    });
     const all = await client.get(`${base}/contacts/export`);
     expect(all.statusCode).toBe(200);
     expect(all.headers['content-type']).toMatch(/^text\/csv/);
     expect(all.headers['content-disposition']).toMatch(/attachment; filename="contacts-/);
     expect(all.body.startsWith('\uFEFF')).toBe(true);
     const rows = parse(all.body, { bom: true }) as string[][];
-    expect(rows[0]).toEqual(['phone', 'name', 'whatsapp_name', 'saved_name', 'labels', 'notes', 'opted_out', 'opted_out_at', 'first_seen', 'last_seen', 'created', 'Tier', 'Orders', 'Since']);
+    expect(rows[0]).toEqual([
+      'phone',
+      'name',
+      'whatsapp_name',
+      'saved_name',
+      'labels',
+      'notes',
+      'opted_out',
+      'opted_out_at',
+      'first_seen',
+      'last_seen',
+      'created',
+      'Tier',
+      'Orders',
+      'Since',
+    ]);
     const evil = rows.find((r) => r[0] === '+447700900777')!;
     expect(evil[1]).toBe('\'=HYPERLINK("http://evil.test","click")');
     expect(evil[11]).toBe('Gold');

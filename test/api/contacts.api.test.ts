@@ -42,7 +42,14 @@ describe('contacts API', () => {
 
   it('creates a contact with the phone normalised by the workspace country, and refuses a second one with the same phone', async () => {
     const c = await create({ phone: '07700 900111', name: 'Ada Lovelace', notes: 'Prefers mornings' });
-    expect(c).toMatchObject({ phone: '+447700900111', name: 'Ada Lovelace', displayName: 'Ada Lovelace', optedOut: false, labels: [], fields: {} });
+    expect(c).toMatchObject({
+      phone: '+447700900111',
+      name: 'Ada Lovelace',
+      displayName: 'Ada Lovelace',
+      optedOut: false,
+      labels: [],
+      fields: {},
+    });
     const again = await as(t.app, owner.cookie).post(`${base}/contacts`, { phone: '+44 7700 900111' });
     expect(expectError(again, 409, 'contact_exists').error.details).toMatchObject({ contactId: c.id });
     for (const phone of ['hello', '12', '+44 7700 900111 999 999 999 9']) {
@@ -52,7 +59,12 @@ describe('contacts API', () => {
 
   it('edits name, notes, labels and custom fields, with values checked by type', async () => {
     const vip = await label('VIP');
-    const fieldR = await as(t.app, owner.cookie).post(`${base}/contact-fields`, { key: 'tier', label: 'Tier', type: 'choice', options: ['Gold', 'Silver'] });
+    const fieldR = await as(t.app, owner.cookie).post(`${base}/contact-fields`, {
+      key: 'tier',
+      label: 'Tier',
+      type: 'choice',
+      options: ['Gold', 'Silver'],
+    });
     expect(fieldR.statusCode, fieldR.body).toBe(201);
     await as(t.app, owner.cookie).post(`${base}/contact-fields`, { key: 'orders', label: 'Orders', type: 'number' });
     await as(t.app, owner.cookie).post(`${base}/contact-fields`, { key: 'since', label: 'Customer since', type: 'date' });
@@ -64,9 +76,15 @@ describe('contacts API', () => {
       fields: { tier: 'gold', orders: 3, since: '2024-02-29' },
     });
     expect(r.statusCode, r.body).toBe(200);
-    expect(r.json()).toMatchObject({ name: 'Grace Hopper', labels: [{ id: vip, name: 'VIP' }], fields: { tier: 'Gold', orders: 3, since: '2024-02-29' } });
+    expect(r.json()).toMatchObject({
+      name: 'Grace Hopper',
+      labels: [{ id: vip, name: 'VIP' }],
+      fields: { tier: 'Gold', orders: 3, since: '2024-02-29' },
+    });
 
-    const bad = await as(t.app, agent.cookie).patch(`${base}/contacts/${c.id}`, { fields: { tier: 'Bronze', orders: 'many', since: '2023-02-29', nope: 'x' } });
+    const bad = await as(t.app, agent.cookie).patch(`${base}/contacts/${c.id}`, {
+      fields: { tier: 'Bronze', orders: 'many', since: '2023-02-29', nope: 'x' },
+    });
     const fields = (expectError(bad, 400, 'validation_failed').error.details as { fields: Record<string, string> }).fields;
     expect(Object.keys(fields).sort()).toEqual(['fields.nope', 'fields.orders', 'fields.since', 'fields.tier']);
     expectError(await as(t.app, agent.cookie).patch(`${base}/contacts/${c.id}`, { labelIds: [newId()] }), 400, 'validation_failed');
@@ -82,17 +100,26 @@ describe('contacts API', () => {
     const tag = await label('Wholesale');
     const names = ['Zed Alpha', 'Yara Beta', 'Xavier Gamma', 'Wendy Delta', 'Victor Epsilon'];
     const made: ContactDtoT[] = [];
-    for (const [i, name] of names.entries()) made.push(await create({ phone: `+4915112340${i}00`, name, ...(i % 2 === 0 ? { labelIds: [tag] } : {}) }));
+    for (const [i, name] of names.entries())
+      made.push(await create({ phone: `+4915112340${i}00`, name, ...(i % 2 === 0 ? { labelIds: [tag] } : {}) }));
     await as(t.app, owner.cookie).patch(`${base}/contacts/${made[1]!.id}`, { optedOut: true });
 
     const list = (query: string) => as(t.app, owner.cookie).get(`${base}/contacts?${query}`);
     expect((await list('q=xavier')).json<{ items: ContactDtoT[] }>().items.map((c) => c.name)).toEqual(['Xavier Gamma']);
     expect((await list('q=gam')).json<{ items: ContactDtoT[] }>().items.map((c) => c.name)).toEqual(['Xavier Gamma']);
-    expect((await list('q=' + encodeURIComponent('+49 151 1234 0300'))).json<{ items: ContactDtoT[] }>().items.map((c) => c.name)).toEqual(['Wendy Delta']);
+    expect((await list('q=' + encodeURIComponent('+49 151 1234 0300'))).json<{ items: ContactDtoT[] }>().items.map((c) => c.name)).toEqual([
+      'Wendy Delta',
+    ]);
     expect((await list('q=0049151123404')).json<{ items: ContactDtoT[] }>().items.map((c) => c.name)).toEqual(['Victor Epsilon']);
     // A local number of the workspace country (GB) finds the international form.
-    expect((await list('q=' + encodeURIComponent('07700 900111'))).json<{ items: ContactDtoT[] }>().items.map((c) => c.name)).toEqual(['Ada Lovelace']);
-    expect((await list(`labelId=${tag}&sort=name`)).json<{ items: ContactDtoT[] }>().items.map((c) => c.name)).toEqual(['Victor Epsilon', 'Xavier Gamma', 'Zed Alpha']);
+    expect((await list('q=' + encodeURIComponent('07700 900111'))).json<{ items: ContactDtoT[] }>().items.map((c) => c.name)).toEqual([
+      'Ada Lovelace',
+    ]);
+    expect((await list(`labelId=${tag}&sort=name`)).json<{ items: ContactDtoT[] }>().items.map((c) => c.name)).toEqual([
+      'Victor Epsilon',
+      'Xavier Gamma',
+      'Zed Alpha',
+    ]);
     const optedOut = (await list('optedOut=true')).json<{ items: ContactDtoT[] }>().items;
     expect(optedOut.map((c) => c.name)).toEqual(['Yara Beta']);
     expect(optedOut[0]!.optedOut).toBe(true);
@@ -128,9 +155,21 @@ describe('contacts API', () => {
     const n1 = await insertTestNumber(t.database.db, owner.workspaceId, { phone: '447700900991' });
     const n2 = await insertTestNumber(t.database.db, owner.workspaceId, { name: 'Second line', phone: '447700900992' });
     const ingest = t.services.ingest;
-    await ingest.messages({ id: n1.id, workspaceId: owner.workspaceId }, [inbound({ chat: customer('447700900501'), text: 'keep on n1' })], LIVE);
-    await ingest.messages({ id: n1.id, workspaceId: owner.workspaceId }, [inbound({ chat: customer('447700900502'), text: 'dup on n1' })], LIVE);
-    await ingest.messages({ id: n2.id, workspaceId: owner.workspaceId }, [inbound({ chat: customer('447700900502'), text: 'dup on n2' })], LIVE);
+    await ingest.messages(
+      { id: n1.id, workspaceId: owner.workspaceId },
+      [inbound({ chat: customer('447700900501'), text: 'keep on n1' })],
+      LIVE,
+    );
+    await ingest.messages(
+      { id: n1.id, workspaceId: owner.workspaceId },
+      [inbound({ chat: customer('447700900502'), text: 'dup on n1' })],
+      LIVE,
+    );
+    await ingest.messages(
+      { id: n2.id, workspaceId: owner.workspaceId },
+      [inbound({ chat: customer('447700900502'), text: 'dup on n2' })],
+      LIVE,
+    );
     const find = async (phone: string) =>
       (await as(t.app, owner.cookie).get(`${base}/contacts?q=${phone}`)).json<{ items: ContactDtoT[] }>().items[0]!;
     const keep = await find('447700900501');
@@ -142,7 +181,15 @@ describe('contacts API', () => {
     const noteConv = dupDetail.conversations.find((c) => c.numberId === n1.id)!;
     await t.database.db
       .insertInto('notes')
-      .values({ id: newId(), workspace_id: owner.workspaceId, conversation_id: noteConv.id, author_user_id: null, author_name: 'x', text: 'private', created_at: Date.now() })
+      .values({
+        id: newId(),
+        workspace_id: owner.workspaceId,
+        conversation_id: noteConv.id,
+        author_user_id: null,
+        author_name: 'x',
+        text: 'private',
+        created_at: Date.now(),
+      })
       .execute();
 
     const r = await as(t.app, agent.cookie).post(`${base}/contacts/merge`, { keepId: keep.id, mergeId: dup.id });
@@ -154,11 +201,20 @@ describe('contacts API', () => {
     expect(detail.conversations.map((c) => c.numberId).sort()).toEqual([n1.id, n2.id].sort());
     expect(detail.optHistory.map((e) => e.source)).toEqual(['agent']);
     const onN1 = detail.conversations.find((c) => c.numberId === n1.id)!;
-    const texts = await t.database.db.selectFrom('messages').select('text').where('conversation_id', '=', onN1.id).orderBy('sent_at').execute();
+    const texts = await t.database.db
+      .selectFrom('messages')
+      .select('text')
+      .where('conversation_id', '=', onN1.id)
+      .orderBy('sent_at')
+      .execute();
     expect(texts.map((m) => m.text)).toEqual(['keep on n1', 'dup on n1']);
     const notes = await t.database.db.selectFrom('notes').select('text').where('conversation_id', '=', onN1.id).execute();
     expect(notes.map((n) => n.text)).toEqual(['private']);
-    expectError(await as(t.app, owner.cookie).post(`${base}/contacts/merge`, { keepId: keep.id, mergeId: keep.id }), 400, 'validation_failed');
+    expectError(
+      await as(t.app, owner.cookie).post(`${base}/contacts/merge`, { keepId: keep.id, mergeId: keep.id }),
+      400,
+      'validation_failed',
+    );
   });
 
   it('keeps agents to contacts: no erasure, data export, CSV import or export, fields or opt-out settings', async () => {
@@ -198,22 +254,35 @@ describe('contacts API', () => {
     await expect(assertCanMessage(t.database.db, owner.workspaceId, c.id)).resolves.toBeUndefined();
     const r = await as(t.app, agent.cookie).patch(`${base}/contacts/${c.id}`, { optedOut: true });
     expect(r.json()).toMatchObject({ optedOut: true, optedOutAt: expect.any(String) });
-    await expect(assertCanMessage(t.database.db, owner.workspaceId, c.id)).rejects.toMatchObject({ status: 409, code: 'contact_opted_out' });
-    await expect(assertCanMessage(t.database.db, owner.workspaceId, '+44 7700 900555')).rejects.toMatchObject({ code: 'contact_opted_out' });
+    await expect(assertCanMessage(t.database.db, owner.workspaceId, c.id)).rejects.toMatchObject({
+      status: 409,
+      code: 'contact_opted_out',
+    });
+    await expect(assertCanMessage(t.database.db, owner.workspaceId, '+44 7700 900555')).rejects.toMatchObject({
+      code: 'contact_opted_out',
+    });
     expect(await isOptedOut(t.database.db, owner.workspaceId, '447700900555')).toBe(true);
     expect(await isOptedOut(t.database.db, other.workspaceId, '447700900555')).toBe(false);
     expect(await isOptedOut(t.database.db, owner.workspaceId, '447700900000')).toBe(false);
     // Setting the same state again records nothing new.
     await as(t.app, agent.cookie).patch(`${base}/contacts/${c.id}`, { optedOut: true });
     const detail = (await as(t.app, owner.cookie).get(`${base}/contacts/${c.id}`)).json<ContactDetailDtoT>();
-    expect(detail.optHistory).toEqual([expect.objectContaining({ optedOut: true, source: 'agent', by: { id: agent.me.user.id, name: agent.me.user.name } })]);
-    const log = (await as(t.app, owner.cookie).get(`${base}/activity?action=contact.opted_out`)).json<{ items: Array<{ target: { id: string } }> }>();
+    expect(detail.optHistory).toEqual([
+      expect.objectContaining({ optedOut: true, source: 'agent', by: { id: agent.me.user.id, name: agent.me.user.name } }),
+    ]);
+    const log = (await as(t.app, owner.cookie).get(`${base}/activity?action=contact.opted_out`)).json<{
+      items: Array<{ target: { id: string } }>;
+    }>();
     expect(log.items.map((e) => e.target.id)).toContain(c.id);
   });
 
   it('changes opt-out settings, refusing a keyword that is both', async () => {
     const client = as(t.app, owner.cookie);
-    expect((await client.get(`${base}/opt-out-settings`)).json()).toMatchObject({ optOutKeywords: ['STOP', 'UNSUBSCRIBE', 'CANCEL', 'STOP ALL'], optInKeywords: ['START'], optOutReplyEnabled: true });
+    expect((await client.get(`${base}/opt-out-settings`)).json()).toMatchObject({
+      optOutKeywords: ['STOP', 'UNSUBSCRIBE', 'CANCEL', 'STOP ALL'],
+      optInKeywords: ['START'],
+      optOutReplyEnabled: true,
+    });
     const r = await client.patch(`${base}/opt-out-settings`, { optOutKeywords: ['STOP', 'BAJA', ' ARRÊT '], optOutReplyEnabled: false });
     expect(r.json()).toMatchObject({ optOutKeywords: ['STOP', 'BAJA', 'ARRÊT'], optOutReplyEnabled: false, optInKeywords: ['START'] });
     expectError(await client.patch(`${base}/opt-out-settings`, { optInKeywords: ['stop'] }), 400, 'validation_failed');

@@ -2,7 +2,11 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { ContactImportDtoT } from '../../src/contracts/contacts.js';
 
 /** A multipart/form-data body with one file part, as a browser's FormData upload sends it. */
-export function multipartFile(content: Buffer | string, fileName = 'contacts.csv', type = 'text/csv'): { payload: Buffer; headers: Record<string, string> } {
+export function multipartFile(
+  content: Buffer | string,
+  fileName = 'contacts.csv',
+  type = 'text/csv',
+): { payload: Buffer; headers: Record<string, string> } {
   const boundary = `----wasphere${Math.random().toString(16).slice(2)}`;
   const head = Buffer.from(
     `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: ${type}\r\n\r\n`,
@@ -25,10 +29,20 @@ export async function uploadCsv(
 }
 
 /** Polls an import until it is done or failed. */
-export async function waitForImport(app: FastifyInstance, cookie: string, workspaceId: string, importId: string, timeoutMs = 60_000): Promise<ContactImportDtoT> {
+export async function waitForImport(
+  app: FastifyInstance,
+  cookie: string,
+  workspaceId: string,
+  importId: string,
+  timeoutMs = 60_000,
+): Promise<ContactImportDtoT> {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const response = await app.inject({ method: 'GET', url: `/api/v1/workspaces/${workspaceId}/contacts/import/${importId}`, headers: { cookie } });
+    const response = await app.inject({
+      method: 'GET',
+      url: `/api/v1/workspaces/${workspaceId}/contacts/import/${importId}`,
+      headers: { cookie },
+    });
     if (response.statusCode !== 200) throw new Error(`import poll answered ${response.statusCode}: ${response.body}`);
     const body = response.json<ContactImportDtoT>();
     if (body.status === 'done' || body.status === 'failed') return body;

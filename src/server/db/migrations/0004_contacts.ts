@@ -117,7 +117,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   // The contact list: keyset pages per sort order.
   await db.schema.createIndex('contacts_workspace_id').on('contacts').columns(['workspace_id', 'id']).execute();
-  await sql`create index contacts_by_name on contacts (workspace_id, (lower(coalesce(name, saved_name, push_name, phone))), id)`.execute(db);
+  await sql`create index contacts_by_name on contacts (workspace_id, (lower(coalesce(name, saved_name, push_name, phone))), id)`.execute(
+    db,
+  );
   await sql`create index contacts_by_seen on contacts (workspace_id, (coalesce(last_seen_at, 0)), id)`.execute(db);
   await db.schema.createIndex('contacts_opted_out').on('contacts').columns(['workspace_id', 'opted_out', 'id']).execute();
 

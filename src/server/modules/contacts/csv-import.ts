@@ -89,7 +89,8 @@ const SIGNATURES: Array<[number[], string]> = [
 export function sniffCsv(sample: Buffer): { delimiter: string } {
   if (sample.length === 0) throw invalidCsv('The file is empty.');
   for (const [magic, what] of SIGNATURES) {
-    if (magic.every((b, i) => sample[i] === b)) throw invalidCsv(`This file is ${what}, not a CSV file. Save it as "CSV UTF-8" and upload that.`);
+    if (magic.every((b, i) => sample[i] === b))
+      throw invalidCsv(`This file is ${what}, not a CSV file. Save it as "CSV UTF-8" and upload that.`);
   }
   if ((sample[0] === 0xff && sample[1] === 0xfe) || (sample[0] === 0xfe && sample[1] === 0xff)) {
     throw invalidCsv('This file is saved as UTF-16 text. Save it as "CSV UTF-8" and upload that.');
@@ -99,7 +100,8 @@ export function sniffCsv(sample: Buffer): { delimiter: string } {
   // eslint-disable-next-line no-control-regex
   const control = (text.match(/[\u0001-\u0008\u000e-\u001f\u007f]/g) ?? []).length;
   const replaced = (text.match(/\uFFFD/g) ?? []).length;
-  if (control > text.length * 0.01 || replaced > text.length * 0.3) throw invalidCsv('This file is not readable text, so it cannot be a CSV file.');
+  if (control > text.length * 0.01 || replaced > text.length * 0.3)
+    throw invalidCsv('This file is not readable text, so it cannot be a CSV file.');
   return { delimiter: detectDelimiter(text) };
 }
 
@@ -161,7 +163,10 @@ export function suggestMapping(headers: readonly string[], fields: readonly Cont
   let phoneTaken = false;
   let nameTaken = false;
   for (const h of headers) {
-    const k = h.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+    const k = h
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, ' ')
+      .trim();
     const field = fields.find((f) => f.key === k.replace(/ /g, '_') || f.label.toLowerCase() === h.toLowerCase().trim());
     if (field) out[h] = `field:${field.key}`;
     else if (!phoneTaken && /\b(phone|mobile|cell|whatsapp|number|tel|telephone|telefon|telefono|handy|msisdn)\b/.test(k)) {
@@ -205,7 +210,11 @@ const YES = new Set(['yes', 'y', 'true', '1', 'opted out', 'opted_out', 'optedou
 const NO = new Set(['no', 'n', 'false', '0', 'subscribed', 'opted in', 'opted_in']);
 
 /** One CSV row against the mapping: the contact it describes, or why it is rejected. */
-export function checkRow(cells: readonly string[], mapping: Mapping, country: string): { ok: true; row: CheckedRow } | { ok: false; reason: string } {
+export function checkRow(
+  cells: readonly string[],
+  mapping: Mapping,
+  country: string,
+): { ok: true; row: CheckedRow } | { ok: false; reason: string } {
   if (cells.some((c) => c.includes('\uFFFD'))) {
     return { ok: false, reason: 'row holds bytes that are not UTF-8 text (bad encoding): save the file as "CSV UTF-8"' };
   }
@@ -223,7 +232,8 @@ export function checkRow(cells: readonly string[], mapping: Mapping, country: st
     for (const raw of cell(i).split(/[,;|]/)) {
       const label = raw.trim();
       if (label === '') continue;
-      if (Array.from(label).length > LABEL_MAX) return { ok: false, reason: `label "${label.slice(0, 20)}…" is longer than ${LABEL_MAX} characters` };
+      if (Array.from(label).length > LABEL_MAX)
+        return { ok: false, reason: `label "${label.slice(0, 20)}…" is longer than ${LABEL_MAX} characters` };
       if (!labels.some((l) => l.toLowerCase() === label.toLowerCase())) labels.push(label);
     }
   }
@@ -278,7 +288,19 @@ function sequentialId(now: number, n: number): string {
 }
 
 function reject(workspaceId: string, importId: string, line: number, phone: string | null, reason: string, raw: string): StagedRow {
-  return { import_id: importId, line, workspace_id: workspaceId, phone, name: null, notes: null, labels: '[]', fields: '{}', opted_out: null, error: reason, raw };
+  return {
+    import_id: importId,
+    line,
+    workspace_id: workspaceId,
+    phone,
+    name: null,
+    notes: null,
+    labels: '[]',
+    fields: '{}',
+    opted_out: null,
+    error: reason,
+    raw,
+  };
 }
 
 // ---------------------------------------------------------------------------
@@ -393,7 +415,8 @@ export function createContactImporter(deps: { db: Db; clock: Clock; dataDir: str
       else if (target.startsWith('field:')) {
         const field = fields.find((f) => f.key === target.slice(6));
         if (!field) problems[`mapping.${header}`] = `no custom field "${target.slice(6)}"`;
-        else if (mapping.fields.some((f) => f.field.key === field.key)) problems[`mapping.${header}`] = `field "${field.key}" is mapped twice`;
+        else if (mapping.fields.some((f) => f.field.key === field.key))
+          problems[`mapping.${header}`] = `field "${field.key}" is mapped twice`;
         else mapping.fields.push({ index, field });
       } else if (target === 'phone' || target === 'name' || target === 'notes' || target === 'opted_out') {
         const key = target === 'opted_out' ? 'optedOut' : target;
@@ -409,7 +432,11 @@ export function createContactImporter(deps: { db: Db; clock: Clock; dataDir: str
   }
 
   /** Step 2a: read the whole file, staging accepted rows and recording rejected ones. */
-  async function stage(row: ImportRow, mapping: Mapping, country: string): Promise<{ merged: number; rejected: number; labels: Set<string> }> {
+  async function stage(
+    row: ImportRow,
+    mapping: Mapping,
+    country: string,
+  ): Promise<{ merged: number; rejected: number; labels: Set<string> }> {
     const ws = row.workspace_id;
     const labels = new Set<string>();
     let merged = 0;
@@ -444,7 +471,9 @@ export function createContactImporter(deps: { db: Db; clock: Clock; dataDir: str
           const conflict = foldDuplicate(first, r);
           if (conflict) {
             rejected += 1;
-            inserts.push(reject(ws, row.id, c.line, r.phone, `duplicate in file: same phone as row ${first.line} with a different ${conflict}`, raw));
+            inserts.push(
+              reject(ws, row.id, c.line, r.phone, `duplicate in file: same phone as row ${first.line} with a different ${conflict}`, raw),
+            );
           } else {
             merged += 1;
             r.labels.forEach((l) => labels.add(l.toLowerCase() + '\u0000' + l));
@@ -494,7 +523,9 @@ export function createContactImporter(deps: { db: Db; clock: Clock; dataDir: str
       await flush();
     } catch (error) {
       if (error instanceof AppError) throw error;
-      throw invalidCsv(`The file stopped being valid CSV near row ${line + 1}: ${error instanceof Error ? error.message.slice(0, 200) : 'parse error'}.`);
+      throw invalidCsv(
+        `The file stopped being valid CSV near row ${line + 1}: ${error instanceof Error ? error.message.slice(0, 200) : 'parse error'}.`,
+      );
     } finally {
       source.destroy();
       await piping;
@@ -516,7 +547,15 @@ export function createContactImporter(deps: { db: Db; clock: Clock; dataDir: str
         const page = await acceptedPage(tx, ws, row.id, after, APPLY_BATCH);
         if (page.length === 0) break;
         after = page[page.length - 1]!.line;
-        const existing = new Map((await findContactsByPhones(tx, ws, page.map((p) => p.phone!))).map((c) => [c.phone, c]));
+        const existing = new Map(
+          (
+            await findContactsByPhones(
+              tx,
+              ws,
+              page.map((p) => p.phone!),
+            )
+          ).map((c) => [c.phone, c]),
+        );
         const fresh: ContactRow[] = [];
         const optOuts: Array<{ contact: ContactRow; optedOut: boolean }> = [];
         const pairs: Array<{ contactId: string; labelId: string }> = [];
@@ -531,7 +570,12 @@ export function createContactImporter(deps: { db: Db; clock: Clock; dataDir: str
           if (current) {
             updated += 1;
             const fields = { ...parseFields(current.custom_fields), ...parseFields(p.fields) };
-            const notes = p.notes && !(current.notes ?? '').includes(p.notes) ? (current.notes ? `${current.notes}\n${p.notes}` : p.notes) : current.notes;
+            const notes =
+              p.notes && !(current.notes ?? '').includes(p.notes)
+                ? current.notes
+                  ? `${current.notes}\n${p.notes}`
+                  : p.notes
+                : current.notes;
             const patch = { name: p.name ?? current.name, notes, custom_fields: JSON.stringify(fields) };
             if (patch.name !== current.name || patch.notes !== current.notes || patch.custom_fields !== current.custom_fields) {
               await tx
@@ -573,12 +617,20 @@ export function createContactImporter(deps: { db: Db; clock: Clock; dataDir: str
             .execute();
         }
         created += fresh.length;
-        for (const o of optOuts) await applyOptChange(tx, ws, o.contact, { optedOut: o.optedOut, source: 'import', userId: caller.userId }, now);
+        for (const o of optOuts)
+          await applyOptChange(tx, ws, o.contact, { optedOut: o.optedOut, source: 'import', userId: caller.userId }, now);
         await addContactLabels(tx, ws, pairs);
-        if (faults.failAfterRows !== undefined && created + updated >= faults.failAfterRows) throw new Error('injected failure during import');
+        if (faults.failAfterRows !== undefined && created + updated >= faults.failAfterRows)
+          throw new Error('injected failure during import');
       }
       await deleteAccepted(tx, ws, row.id);
-      await updateImport(tx, ws, row.id, { status: 'done', created_count: created, updated_count: updated, finished_at: now, updated_at: now });
+      await updateImport(tx, ws, row.id, {
+        status: 'done',
+        created_count: created,
+        updated_count: updated,
+        finished_at: now,
+        updated_at: now,
+      });
       await activity.record(
         ws,
         {
@@ -606,7 +658,13 @@ export function createContactImporter(deps: { db: Db; clock: Clock; dataDir: str
     const missing = [...wanted].filter(([lower]) => !ids.has(lower));
     await insertLabelRows(
       tx,
-      missing.map(([, name], i) => ({ id: newId(now), workspace_id: ws, name, color: LABEL_COLORS[(i + 6) % LABEL_COLORS.length]!, created_at: now })),
+      missing.map(([, name], i) => ({
+        id: newId(now),
+        workspace_id: ws,
+        name,
+        color: LABEL_COLORS[(i + 6) % LABEL_COLORS.length]!,
+        created_at: now,
+      })),
     );
     if (missing.length > 0) {
       for (const l of await findLabelsByNames(
@@ -697,14 +755,22 @@ export function createContactImporter(deps: { db: Db; clock: Clock; dataDir: str
     },
 
     /** Step 2: starts the import in the background; poll `get` for progress. */
-    async commit(caller: Caller, workspaceId: string, importId: string, body: Record<string, string>, country: string): Promise<ContactImportDtoT> {
+    async commit(
+      caller: Caller,
+      workspaceId: string,
+      importId: string,
+      body: Record<string, string>,
+      country: string,
+    ): Promise<ContactImportDtoT> {
       const row = await findImport(db, workspaceId, importId);
       if (!row) throw new AppError(404, 'not_found', 'That import does not exist.');
       if (row.status !== 'uploaded') throw new AppError(409, 'conflict', 'This import has already been started.');
       const fields = await listContactFields(db, workspaceId);
       const mapping = mappingOf(body, (JSON.parse(row.headers) as StoredMeta).headers, fields);
       const now = clock.now();
-      if (!(await updateImport(db, workspaceId, importId, { status: 'running', mapping: JSON.stringify(body), updated_at: now }, 'uploaded'))) {
+      if (
+        !(await updateImport(db, workspaceId, importId, { status: 'running', mapping: JSON.stringify(body), updated_at: now }, 'uploaded'))
+      ) {
         throw new AppError(409, 'conflict', 'This import has already been started.');
       }
       const started = { ...row, status: 'running' as const, mapping: JSON.stringify(body), updated_at: now };

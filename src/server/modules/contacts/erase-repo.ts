@@ -8,7 +8,12 @@ import { isPostgres } from '../../db/dialect.js';
 import { chunks } from '../inbox/repo.js';
 
 export async function conversationIdsOf(db: DbOrTx, workspaceId: string, contactId: string): Promise<string[]> {
-  const rows = await db.selectFrom('conversations').select('id').where('workspace_id', '=', workspaceId).where('contact_id', '=', contactId).execute();
+  const rows = await db
+    .selectFrom('conversations')
+    .select('id')
+    .where('workspace_id', '=', workspaceId)
+    .where('contact_id', '=', contactId)
+    .execute();
   return rows.map((r) => r.id);
 }
 
@@ -108,7 +113,12 @@ export async function messageIdsOf(db: DbOrTx, workspaceId: string, conversation
   const out: string[] = [];
   for (const part of chunks(conversationIds)) {
     if (part.length === 0) continue;
-    const rows = await db.selectFrom('messages').select('id').where('workspace_id', '=', workspaceId).where('conversation_id', 'in', part).execute();
+    const rows = await db
+      .selectFrom('messages')
+      .select('id')
+      .where('workspace_id', '=', workspaceId)
+      .where('conversation_id', 'in', part)
+      .execute();
     out.push(...rows.map((r) => r.id));
   }
   return out;
@@ -184,7 +194,12 @@ export async function scrubActivity(
   const ids = new Set<string>();
   for (const part of chunks(targetIds)) {
     if (part.length === 0) continue;
-    const rows = await db.selectFrom('activity_log').select('id').where('workspace_id', '=', workspaceId).where('target_id', 'in', part).execute();
+    const rows = await db
+      .selectFrom('activity_log')
+      .select('id')
+      .where('workspace_id', '=', workspaceId)
+      .where('target_id', 'in', part)
+      .execute();
     rows.forEach((r) => ids.add(r.id));
   }
   for (const needle of needles) {

@@ -75,7 +75,13 @@ export async function updateStaged(db: DbOrTx, row: StagedRow): Promise<void> {
 }
 
 /** Accepted rows in file order, one page after `afterLine`. */
-export async function acceptedPage(db: DbOrTx, workspaceId: string, importId: string, afterLine: number, limit: number): Promise<StagedRow[]> {
+export async function acceptedPage(
+  db: DbOrTx,
+  workspaceId: string,
+  importId: string,
+  afterLine: number,
+  limit: number,
+): Promise<StagedRow[]> {
   return db
     .selectFrom('contact_import_rows')
     .selectAll()
@@ -88,7 +94,13 @@ export async function acceptedPage(db: DbOrTx, workspaceId: string, importId: st
     .execute();
 }
 
-export async function rejectedPage(db: DbOrTx, workspaceId: string, importId: string, afterLine: number, limit: number): Promise<StagedRow[]> {
+export async function rejectedPage(
+  db: DbOrTx,
+  workspaceId: string,
+  importId: string,
+  afterLine: number,
+  limit: number,
+): Promise<StagedRow[]> {
   return db
     .selectFrom('contact_import_rows')
     .selectAll()

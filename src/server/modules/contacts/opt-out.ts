@@ -45,7 +45,10 @@ export function normaliseKeyword(text: string): string {
 }
 
 /** Whether a whole message is an opt-out or opt-in keyword of these settings. */
-export function matchOptKeyword(text: string | null, settings: Pick<OptOutSettingsDtoT, 'optOutKeywords' | 'optInKeywords'>): 'out' | 'in' | null {
+export function matchOptKeyword(
+  text: string | null,
+  settings: Pick<OptOutSettingsDtoT, 'optOutKeywords' | 'optInKeywords'>,
+): 'out' | 'in' | null {
   if (!text || text.length > KEYWORD_MESSAGE_MAX) return null;
   const said = normaliseKeyword(text);
   if (said === '') return null;
@@ -98,7 +101,13 @@ export interface OptChange {
 }
 
 /** Sets the opt-out state and records the event; false (and nothing written) when it was already so. */
-export async function applyOptChange(tx: DbOrTx, workspaceId: string, contact: ContactRow, change: OptChange, now: number): Promise<boolean> {
+export async function applyOptChange(
+  tx: DbOrTx,
+  workspaceId: string,
+  contact: ContactRow,
+  change: OptChange,
+  now: number,
+): Promise<boolean> {
   if ((contact.opted_out === 1) === change.optedOut) return false;
   await tx
     .updateTable('contacts')
@@ -145,7 +154,8 @@ export async function applyOptOutKeywords(
     const contact = contactId ? await findContact(tx, number.workspaceId, contactId) : undefined;
     if (!contact) continue;
     const optedOut = match === 'out';
-    if (!(await applyOptChange(tx, number.workspaceId, contact, { optedOut, source: 'keyword', userId: null, messageId: m.id }, now))) continue;
+    if (!(await applyOptChange(tx, number.workspaceId, contact, { optedOut, source: 'keyword', userId: null, messageId: m.id }, now)))
+      continue;
     result.contactIds.push(contact.id);
     await insertActivity(tx, [
       {
@@ -208,4 +218,3 @@ export async function applyOptOutKeywords(
   }
   return result;
 }
-

@@ -247,7 +247,9 @@ export type ContactSort = 'name' | 'recent' | 'created';
 export type ContactCursor = [string | number, string];
 
 function fieldExpr(db: DbOrTx, key: string) {
-  return postgres(db) ? sql<string>`(custom_fields::jsonb ->> ${key})` : sql<string>`cast(json_extract(custom_fields, ${'$."' + key + '"'}) as text)`;
+  return postgres(db)
+    ? sql<string>`(custom_fields::jsonb ->> ${key})`
+    : sql<string>`cast(json_extract(custom_fields, ${'$."' + key + '"'}) as text)`;
 }
 
 /** Contacts of one workspace matching `filter`, one page in `sort` order after `after`. */
@@ -289,19 +291,28 @@ function searchSubquery(db: DbOrTx, workspaceId: string, filter: ContactFilter) 
     if (postgres(db)) {
       const tsquery = terms.map((t, i) => (i === terms.length - 1 ? `${t}:*` : t)).join(' & ');
       parts.push(
-        sql<{ id: string }>`select contact_id as id from search_docs where workspace_id = ${workspaceId} and contact_id is not null and tsv @@ to_tsquery('simple', ${tsquery})`,
+        sql<{
+          id: string;
+        }>`select contact_id as id from search_docs where workspace_id = ${workspaceId} and contact_id is not null and tsv @@ to_tsquery('simple', ${tsquery})`,
       );
     } else {
       const phrase = (t: string, prefix: boolean) => `body : "${t.replaceAll('"', '""')}"${prefix ? '*' : ''}`;
-      const match = [`workspace_id : "${workspaceId.replaceAll('"', '""')}"`, ...terms.map((t, i) => phrase(t, i === terms.length - 1))].join(' AND ');
+      const match = [
+        `workspace_id : "${workspaceId.replaceAll('"', '""')}"`,
+        ...terms.map((t, i) => phrase(t, i === terms.length - 1)),
+      ].join(' AND ');
       parts.push(
-        sql<{ id: string }>`select d.contact_id as id from search_fts join search_docs d on d.id = search_fts.rowid where search_fts match ${match} and d.contact_id is not null`,
+        sql<{
+          id: string;
+        }>`select d.contact_id as id from search_fts join search_docs d on d.id = search_fts.rowid where search_fts match ${match} and d.contact_id is not null`,
       );
     }
   }
   for (const prefix of filter.phonePrefixes ?? []) {
     // ':' sorts right after '9': [prefix, prefix + ':') is every string starting with the digits.
-    parts.push(sql<{ id: string }>`select id from contacts where workspace_id = ${workspaceId} and phone >= ${prefix} and phone < ${prefix + ':'}`);
+    parts.push(
+      sql<{ id: string }>`select id from contacts where workspace_id = ${workspaceId} and phone >= ${prefix} and phone < ${prefix + ':'}`,
+    );
   }
   return sql<string>`(${sql.join(parts, sql` union `)})`;
 }
@@ -389,7 +400,10 @@ export async function findLabelsByNames(db: DbOrTx, workspaceId: string, names: 
   return out;
 }
 
-export async function insertLabelRows(db: DbOrTx, rows: Array<{ id: string; workspace_id: string; name: string; color: string; created_at: number }>) {
+export async function insertLabelRows(
+  db: DbOrTx,
+  rows: Array<{ id: string; workspace_id: string; name: string; color: string; created_at: number }>,
+) {
   for (const part of chunks(rows, 200)) {
     if (part.length > 0) {
       await db

@@ -62,7 +62,8 @@ export function contactRoutes(deps: { contacts: ContactsService }): FastifyPlugi
           response: { 201: ContactDto, ...errors },
         },
       },
-      async (request, reply) => reply.status(201).send(await contacts.create(requireCaller(request), request.params.workspaceId, request.body)),
+      async (request, reply) =>
+        reply.status(201).send(await contacts.create(requireCaller(request), request.params.workspaceId, request.body)),
     );
 
     app.get(
@@ -104,7 +105,8 @@ export function contactRoutes(deps: { contacts: ContactsService }): FastifyPlugi
       {
         schema: {
           tags: ['contacts'],
-          summary: 'Step 1 of a CSV import (owner, admin): upload the file as multipart/form-data (field `file`); answers the detected delimiter, headers, first rows and a suggested mapping',
+          summary:
+            'Step 1 of a CSV import (owner, admin): upload the file as multipart/form-data (field `file`); answers the detected delimiter, headers, first rows and a suggested mapping',
           consumes: ['multipart/form-data'],
           params: WorkspaceParams,
           response: { 201: ContactImportDto, 413: ErrorResponse, 415: ErrorResponse, ...errors },
@@ -139,7 +141,8 @@ export function contactRoutes(deps: { contacts: ContactsService }): FastifyPlugi
       {
         schema: {
           tags: ['contacts'],
-          summary: 'Step 2: import with a column mapping; runs in the background (poll the import). All rows land in one transaction or none do',
+          summary:
+            'Step 2: import with a column mapping; runs in the background (poll the import). All rows land in one transaction or none do',
           params: ImportParams,
           body: CommitImportBody,
           response: { 202: ContactImportDto, ...errors },
@@ -148,7 +151,9 @@ export function contactRoutes(deps: { contacts: ContactsService }): FastifyPlugi
       async (request, reply) =>
         reply
           .status(202)
-          .send(await contacts.commitImport(requireCaller(request), request.params.workspaceId, request.params.importId, request.body.mapping)),
+          .send(
+            await contacts.commitImport(requireCaller(request), request.params.workspaceId, request.params.importId, request.body.mapping),
+          ),
     );
 
     app.get(
@@ -236,7 +241,12 @@ export function contactRoutes(deps: { contacts: ContactsService }): FastifyPlugi
     app.get(
       '/workspaces/:workspaceId/contact-fields',
       {
-        schema: { tags: ['contacts'], summary: 'Custom contact fields of the workspace', params: WorkspaceParams, response: { 200: Type.Array(ContactFieldDto), ...errors } },
+        schema: {
+          tags: ['contacts'],
+          summary: 'Custom contact fields of the workspace',
+          params: WorkspaceParams,
+          response: { 200: Type.Array(ContactFieldDto), ...errors },
+        },
       },
       (request) => contacts.listFields(requireCaller(request), request.params.workspaceId),
     );
@@ -252,7 +262,8 @@ export function contactRoutes(deps: { contacts: ContactsService }): FastifyPlugi
           response: { 201: ContactFieldDto, ...errors },
         },
       },
-      async (request, reply) => reply.status(201).send(await contacts.createField(requireCaller(request), request.params.workspaceId, request.body)),
+      async (request, reply) =>
+        reply.status(201).send(await contacts.createField(requireCaller(request), request.params.workspaceId, request.body)),
     );
 
     app.patch(
@@ -272,7 +283,12 @@ export function contactRoutes(deps: { contacts: ContactsService }): FastifyPlugi
     app.delete(
       '/workspaces/:workspaceId/contact-fields/:fieldId',
       {
-        schema: { tags: ['contacts'], summary: 'Delete a custom field and its values (owner, admin)', params: ContactFieldParams, response: NoContent },
+        schema: {
+          tags: ['contacts'],
+          summary: 'Delete a custom field and its values (owner, admin)',
+          params: ContactFieldParams,
+          response: NoContent,
+        },
       },
       async (request, reply) => {
         await contacts.deleteField(requireCaller(request), request.params.workspaceId, request.params.fieldId);
@@ -283,7 +299,12 @@ export function contactRoutes(deps: { contacts: ContactsService }): FastifyPlugi
     app.get(
       '/workspaces/:workspaceId/opt-out-settings',
       {
-        schema: { tags: ['contacts'], summary: 'Opt-out and opt-in keywords and confirmation replies', params: WorkspaceParams, response: { 200: OptOutSettingsDto, ...errors } },
+        schema: {
+          tags: ['contacts'],
+          summary: 'Opt-out and opt-in keywords and confirmation replies',
+          params: WorkspaceParams,
+          response: { 200: OptOutSettingsDto, ...errors },
+        },
       },
       (request) => contacts.getOptOutSettings(requireCaller(request), request.params.workspaceId),
     );

@@ -79,7 +79,17 @@ import {
   type ContactFilter,
   type ContactRow,
 } from './repo.js';
-import { checkFieldValue, checkPhone, displayNameOf, displayPhone, hasControlCharacters, parseFields, presentContact, presentField, safeCell } from './values.js';
+import {
+  checkFieldValue,
+  checkPhone,
+  displayNameOf,
+  displayPhone,
+  hasControlCharacters,
+  parseFields,
+  presentContact,
+  presentField,
+  safeCell,
+} from './values.js';
 import { zipStream } from './zip.js';
 
 const MANAGERS: readonly Role[] = ['owner', 'admin'];
@@ -95,7 +105,12 @@ function decodeCursor(cursor: string | undefined): ContactCursor | null {
   if (!cursor) return null;
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && value.length === 2 && (typeof value[0] === 'string' || typeof value[0] === 'number') && typeof value[1] === 'string') {
+    if (
+      Array.isArray(value) &&
+      value.length === 2 &&
+      (typeof value[0] === 'string' || typeof value[0] === 'number') &&
+      typeof value[1] === 'string'
+    ) {
       return [value[0], value[1]];
     }
   } catch {
@@ -105,9 +120,17 @@ function decodeCursor(cursor: string | undefined): ContactCursor | null {
 }
 
 /** A person's query as index terms (letters and digits only, never query syntax) and as phone digits. */
-export function filterOf(query: Pick<ContactListQueryT, 'q' | 'labelId' | 'optedOut' | 'fieldKey' | 'fieldValue'>, country: string): ContactFilter {
+export function filterOf(
+  query: Pick<ContactListQueryT, 'q' | 'labelId' | 'optedOut' | 'fieldKey' | 'fieldValue'>,
+  country: string,
+): ContactFilter {
   const q = (query.q ?? '').trim();
-  const filter: ContactFilter = { labelId: query.labelId, optedOut: query.optedOut, fieldKey: query.fieldKey, fieldValue: query.fieldValue };
+  const filter: ContactFilter = {
+    labelId: query.labelId,
+    optedOut: query.optedOut,
+    fieldKey: query.fieldKey,
+    fieldValue: query.fieldValue,
+  };
   if (q === '') return filter;
   const digits = q.replace(/[\s()+.\-/]/g, '');
   if (/^\d+$/.test(digits)) {
@@ -123,7 +146,16 @@ export function filterOf(query: Pick<ContactListQueryT, 'q' | 'labelId' | 'opted
     filter.phonePrefixes = [...prefixes].filter((p) => p.length >= 2);
     return filter;
   }
-  filter.terms = [...new Set((q.normalize('NFKC').toLowerCase().match(/[\p{L}\p{N}\p{M}]+/gu) ?? []).map((w) => w.slice(0, 64)))].slice(0, 8);
+  filter.terms = [
+    ...new Set(
+      (
+        q
+          .normalize('NFKC')
+          .toLowerCase()
+          .match(/[\p{L}\p{N}\p{M}]+/gu) ?? []
+      ).map((w) => w.slice(0, 64)),
+    ),
+  ].slice(0, 8);
   return filter;
 }
 
@@ -320,12 +352,16 @@ export function createContactsService(deps: {
     async create(caller: Caller, ws: string, body: CreateContactBodyT): Promise<ContactDtoT> {
       await member(caller, ws);
       const phone = checkPhone(body.phone, await countryOf(ws));
-      if (!phone.ok) throw new AppError(400, 'invalid_phone', `That is not a phone number we can use: ${phone.reason}.`, { fields: { phone: phone.reason } });
+      if (!phone.ok)
+        throw new AppError(400, 'invalid_phone', `That is not a phone number we can use: ${phone.reason}.`, {
+          fields: { phone: phone.reason },
+        });
       checkName(body.name);
       const contact = await db.transaction().execute(async (tx) => {
         const now = clock.now();
         const [existing] = await findContactsByPhones(tx, ws, [phone.phone]);
-        if (existing) throw new AppError(409, 'contact_exists', 'A contact with this phone number already exists.', { contactId: existing.id });
+        if (existing)
+          throw new AppError(409, 'contact_exists', 'A contact with this phone number already exists.', { contactId: existing.id });
         const row: ContactRow = {
           id: newId(now),
           workspace_id: ws,
@@ -346,7 +382,11 @@ export function createContactsService(deps: {
         if (!(await insertContact(tx, row))) throw new AppError(409, 'contact_exists', 'A contact with this phone number already exists.');
         if (body.labelIds?.length) await replaceContactLabels(tx, ws, row.id, await checkLabels(tx, ws, body.labelIds));
         if (body.optedOut) await applyOptChange(tx, ws, row, { optedOut: true, source: 'agent', userId: caller.userId }, now);
-        await activity.record(ws, { action: 'contact.created', actor: actor(caller), ip: caller.ip, target: { type: 'contact', id: row.id, label: label(row) } }, tx);
+        await activity.record(
+          ws,
+          { action: 'contact.created', actor: actor(caller), ip: caller.ip, target: { type: 'contact', id: row.id, label: label(row) } },
+          tx,
+        );
         return row;
       });
       publishContact(ws, contact.id);
@@ -399,7 +439,13 @@ export function createContactsService(deps: {
         if (changed.length > 0) {
           await activity.record(
             ws,
-            { action: 'contact.updated', actor: actor(caller), ip: caller.ip, target: { type: 'contact', id: contact.id, label: label(contact) }, details: { changed } },
+            {
+              action: 'contact.updated',
+              actor: actor(caller),
+              ip: caller.ip,
+              target: { type: 'contact', id: contact.id, label: label(contact) },
+              details: { changed },
+            },
             tx,
           );
         }
@@ -422,13 +468,33 @@ export function createContactsService(deps: {
         const now = clock.now();
         const keep = await load(ws, body.keepId, tx);
         const gone = await load(ws, body.mergeId, tx);
-        const keepConvs = await tx.selectFrom('conversations').select(['id', 'number_id']).where('workspace_id', '=', ws).where('contact_id', '=', keep.id).execute();
-        const goneConvs = await tx.selectFrom('conversations').select(['id', 'number_id']).where('workspace_id', '=', ws).where('contact_id', '=', gone.id).execute();
+        const keepConvs = await tx
+          .selectFrom('conversations')
+          .select(['id', 'number_id'])
+          .where('workspace_id', '=', ws)
+          .where('contact_id', '=', keep.id)
+          .execute();
+        const goneConvs = await tx
+          .selectFrom('conversations')
+          .select(['id', 'number_id'])
+          .where('workspace_id', '=', ws)
+          .where('contact_id', '=', gone.id)
+          .execute();
         for (const conv of goneConvs) {
           const target = keepConvs.find((c) => c.number_id === conv.number_id);
           if (!target) continue;
-          await tx.updateTable('notes').set({ conversation_id: target.id }).where('workspace_id', '=', ws).where('conversation_id', '=', conv.id).execute();
-          const labels = await tx.selectFrom('conversation_labels').select('label_id').where('workspace_id', '=', ws).where('conversation_id', '=', conv.id).execute();
+          await tx
+            .updateTable('notes')
+            .set({ conversation_id: target.id })
+            .where('workspace_id', '=', ws)
+            .where('conversation_id', '=', conv.id)
+            .execute();
+          const labels = await tx
+            .selectFrom('conversation_labels')
+            .select('label_id')
+            .where('workspace_id', '=', ws)
+            .where('conversation_id', '=', conv.id)
+            .execute();
           for (const l of labels) {
             await tx
               .insertInto('conversation_labels')
@@ -443,7 +509,12 @@ export function createContactsService(deps: {
           ws,
           (goneLabels.get(gone.id) ?? []).map((l) => ({ contactId: keep.id, labelId: l.id })),
         );
-        await tx.updateTable('opt_events').set({ contact_id: keep.id }).where('workspace_id', '=', ws).where('contact_id', '=', gone.id).execute();
+        await tx
+          .updateTable('opt_events')
+          .set({ contact_id: keep.id })
+          .where('workspace_id', '=', ws)
+          .where('contact_id', '=', gone.id)
+          .execute();
         const notes = [keep.notes, gone.notes].filter((n): n is string => !!n && n.trim() !== '');
         const merged = await mergeContactInto(tx, ws, gone, { ...keep, notes: [...new Set(notes)].join('\n\n') || null }, now);
         const fields = { ...parseFields(gone.custom_fields), ...parseFields(keep.custom_fields) };
@@ -505,9 +576,14 @@ export function createContactsService(deps: {
           );
           const users = [current.phone.startsWith('lid:') ? null : current.phone, current.lid].filter((u): u is string => !!u);
           await deleteWhatsAppKeysOf(tx, ws, users);
-          const needles = [displayPhone(current.phone), current.phone, current.lid, current.name, current.saved_name, current.push_name].filter(
-            (n): n is string => !!n && n.length >= 4,
-          );
+          const needles = [
+            displayPhone(current.phone),
+            current.phone,
+            current.lid,
+            current.name,
+            current.saved_name,
+            current.push_name,
+          ].filter((n): n is string => !!n && n.length >= 4);
           await scrubActivity(tx, ws, [current.id, ...conversations, ...messageIds], needles);
           const hashes = media.map((m) => m.sha256).filter((h): h is string => !!h);
           const used = await hashesStillUsed(tx, hashes);
@@ -574,9 +650,16 @@ export function createContactsService(deps: {
         quotedText: m.quoted_text,
         content: JSON.parse(m.payload) as unknown,
         media: m.media_id
-          ? { fileName: m.media_file_name, mimetype: m.media_mimetype, size: m.media_size, file: m.media_state === 'stored' && m.media_sha256 ? mediaName(m) : null }
+          ? {
+              fileName: m.media_file_name,
+              mimetype: m.media_mimetype,
+              size: m.media_size,
+              file: m.media_state === 'stored' && m.media_sha256 ? mediaName(m) : null,
+            }
           : null,
-        reactions: reactions.filter((r) => r.message_id === m.id).map((r) => ({ by: r.actor === 'us' ? 'business' : 'customer', emoji: r.emoji, at: iso(r.at) })),
+        reactions: reactions
+          .filter((r) => r.message_id === m.id)
+          .map((r) => ({ by: r.actor === 'us' ? 'business' : 'customer', emoji: r.emoji, at: iso(r.at) })),
         status: m.status,
         sentAt: iso(m.sent_at),
         editedAt: m.edited_at === null ? null : iso(m.edited_at),
@@ -584,7 +667,11 @@ export function createContactsService(deps: {
       }));
       const csv = stringify([
         ['id', 'conversation', 'number', 'direction', 'kind', 'text', 'media_file', 'status', 'sent_at'],
-        ...messageDocs.map((m) => [m.id, m.conversationId, m.number.name, m.direction, m.kind, m.text ?? '', m.media?.file ?? '', m.status, m.sentAt].map((v) => safeCell(String(v)))),
+        ...messageDocs.map((m) =>
+          [m.id, m.conversationId, m.number.name, m.direction, m.kind, m.text ?? '', m.media?.file ?? '', m.status, m.sentAt].map((v) =>
+            safeCell(String(v)),
+          ),
+        ),
       ]);
       const readme = [
         'Everything this workspace stores about one contact.',
@@ -608,7 +695,9 @@ export function createContactsService(deps: {
         yield { name: 'messages.csv', content: '\uFEFF' + csv };
         yield {
           name: 'notes.json',
-          content: json(notes.map((n) => ({ id: n.id, conversationId: n.conversation_id, author: n.author_name, text: n.text, at: iso(n.created_at) }))),
+          content: json(
+            notes.map((n) => ({ id: n.id, conversationId: n.conversation_id, author: n.author_name, text: n.text, at: iso(n.created_at) })),
+          ),
         };
         yield { name: 'opt-out-history.json', content: json(profile.optHistory) };
         for (const m of withFile) {
@@ -665,7 +754,8 @@ export function createContactsService(deps: {
     async createField(caller: Caller, ws: string, body: CreateContactFieldBodyT): Promise<ContactFieldDtoT> {
       await manager(caller, ws);
       const options = [...new Set((body.options ?? []).map((o) => o.trim()).filter((o) => o !== ''))];
-      if (body.type === 'choice' && options.length === 0) throw validation('A choice field needs options.', { options: 'give at least one option' });
+      if (body.type === 'choice' && options.length === 0)
+        throw validation('A choice field needs options.', { options: 'give at least one option' });
       const now = clock.now();
       const existing = await listContactFields(db, ws);
       const row: ContactFieldRow = {
@@ -680,7 +770,12 @@ export function createContactsService(deps: {
         updated_at: now,
       };
       if (!(await insertContactField(db, row))) throw new AppError(409, 'conflict', `A field with the key "${body.key}" already exists.`);
-      await activity.record(ws, { action: 'contact_field.created', actor: actor(caller), ip: caller.ip, target: { type: 'contact_field', id: row.id, label: row.label } });
+      await activity.record(ws, {
+        action: 'contact_field.created',
+        actor: actor(caller),
+        ip: caller.ip,
+        target: { type: 'contact_field', id: row.id, label: row.label },
+      });
       return presentField(row);
     },
 
@@ -698,7 +793,12 @@ export function createContactsService(deps: {
         patch.options = JSON.stringify(options);
       }
       await updateContactField(db, ws, fieldId, patch);
-      await activity.record(ws, { action: 'contact_field.updated', actor: actor(caller), ip: caller.ip, target: { type: 'contact_field', id: field.id, label: patch.label ?? field.label } });
+      await activity.record(ws, {
+        action: 'contact_field.updated',
+        actor: actor(caller),
+        ip: caller.ip,
+        target: { type: 'contact_field', id: field.id, label: patch.label ?? field.label },
+      });
       return presentField({ ...field, ...patch });
     },
 
@@ -722,7 +822,16 @@ export function createContactsService(deps: {
           }
         }
         await deleteContactField(tx, ws, fieldId);
-        await activity.record(ws, { action: 'contact_field.deleted', actor: actor(caller), ip: caller.ip, target: { type: 'contact_field', id: field.id, label: field.label } }, tx);
+        await activity.record(
+          ws,
+          {
+            action: 'contact_field.deleted',
+            actor: actor(caller),
+            ip: caller.ip,
+            target: { type: 'contact_field', id: field.id, label: field.label },
+          },
+          tx,
+        );
       });
     },
 
@@ -745,7 +854,8 @@ export function createContactsService(deps: {
       };
       if (next.optOutKeywords.length === 0) throw validation('Keep at least one opt-out keyword.', { optOutKeywords: 'must not be empty' });
       const overlap = next.optOutKeywords.find((k) => next.optInKeywords.some((i) => i.toLowerCase() === k.toLowerCase()));
-      if (overlap) throw validation('A keyword cannot both opt out and opt in.', { optInKeywords: `"${overlap}" is also an opt-out keyword` });
+      if (overlap)
+        throw validation('A keyword cannot both opt out and opt in.', { optInKeywords: `"${overlap}" is also an opt-out keyword` });
       await saveOptOutSettings(db, {
         workspace_id: ws,
         opt_out_keywords: JSON.stringify(next.optOutKeywords),
@@ -756,7 +866,12 @@ export function createContactsService(deps: {
         opt_in_reply: next.optInReply,
         updated_at: clock.now(),
       });
-      await activity.record(ws, { action: 'opt_out.settings_changed', actor: actor(caller), ip: caller.ip, details: { changed: Object.keys(body) } });
+      await activity.record(ws, {
+        action: 'opt_out.settings_changed',
+        actor: actor(caller),
+        ip: caller.ip,
+        details: { changed: Object.keys(body) },
+      });
       return next;
     },
 

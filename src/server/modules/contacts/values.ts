@@ -64,7 +64,8 @@ export function checkFieldValue(field: Pick<ContactFieldRow, 'type' | 'options' 
   if (text.length > 1000) return { ok: false, reason: `${field.label}: longer than 1000 characters` };
   switch (type) {
     case 'number': {
-      if (typeof input === 'number') return Number.isFinite(input) ? { ok: true, value: input } : { ok: false, reason: `${field.label}: not a number` };
+      if (typeof input === 'number')
+        return Number.isFinite(input) ? { ok: true, value: input } : { ok: false, reason: `${field.label}: not a number` };
       // A decimal comma is what spreadsheets in much of Europe write.
       const cleaned = text.replace(/\s/g, '');
       if (!/^[-+]?\d+([.,]\d+)?$/.test(cleaned)) return { ok: false, reason: `${field.label}: "${text.slice(0, 40)}" is not a number` };
@@ -79,7 +80,9 @@ export function checkFieldValue(field: Pick<ContactFieldRow, 'type' | 'options' 
     case 'choice': {
       const options = JSON.parse(field.options) as string[];
       const found = options.find((o) => o.toLowerCase() === text.toLowerCase());
-      return found !== undefined ? { ok: true, value: found } : { ok: false, reason: `${field.label}: "${text.slice(0, 40)}" is not one of ${options.join(', ')}` };
+      return found !== undefined
+        ? { ok: true, value: found }
+        : { ok: false, reason: `${field.label}: "${text.slice(0, 40)}" is not one of ${options.join(', ')}` };
     }
     default:
       return { ok: true, value: text };

@@ -1,5 +1,5 @@
 import type { ComponentType } from 'react';
-import { IconAlarm, IconBrandWhatsapp, IconHistory, IconHome, IconInbox, IconSettings } from '@tabler/icons-react';
+import { IconAddressBook, IconAlarm, IconBrandWhatsapp, IconHistory, IconHome, IconInbox, IconSettings } from '@tabler/icons-react';
 
 export interface NavItem {
   /** Path under /w/:workspaceId ('' is the workspace home). */
@@ -15,6 +15,7 @@ export interface NavItem {
 export const NAV_ITEMS: NavItem[] = [
   { path: '', label: 'Home', icon: IconHome },
   { path: 'inbox', label: 'Inbox', icon: IconInbox },
+  { path: 'contacts', label: 'Contacts', icon: IconAddressBook },
   { path: 'numbers', label: 'Numbers', icon: IconBrandWhatsapp },
   { path: 'sla', label: 'SLA', icon: IconAlarm },
   { path: 'activity', label: 'Activity', icon: IconHistory },
