@@ -20,6 +20,8 @@ const ContactImportPage = lazy(() => import('./features/contacts/ImportPage'));
 const SlaPage = lazy(() => import('./features/sla/SlaPage'));
 const InboxPage = lazy(() => import('./features/inbox/InboxPage'));
 const NumbersPage = lazy(() => import('./features/numbers/NumbersPage'));
+const CampaignsPage = lazy(() => import('./features/campaigns/CampaignsPage'));
+const CampaignPage = lazy(() => import('./features/campaigns/CampaignPage'));
 const NumberDetailPage = lazy(() => import('./features/numbers/NumberDetailPage'));
 const WorkspaceDeletionPage = lazy(() => import('./features/privacy/WorkspaceDeletionPage'));
 const SettingsRedirect = lazy(() => import('./features/privacy/SettingsRedirect'));
@@ -53,6 +55,9 @@ export const router = createBrowserRouter([
           { path: 'contacts/:contactId', element: <ContactPage /> },
           { path: 'sla/:tab?', element: <SlaPage /> },
           { path: 'numbers', element: <NumbersPage /> },
+          { path: 'campaigns', element: page(<CampaignsPage />) },
+          { path: 'campaigns/new', element: page(<CampaignPage />) },
+          { path: 'campaigns/:campaignId', element: page(<CampaignPage />) },
           { path: 'numbers/:numberId', element: <NumberDetailPage /> },
           { path: 'settings/:tab?', element: <SettingsPage /> },
         ],

@@ -1,5 +1,5 @@
 import type { ComponentType } from 'react';
-import { IconAddressBook, IconAlarm, IconBrandWhatsapp, IconHistory, IconHome, IconInbox, IconSettings } from '@tabler/icons-react';
+import { IconAddressBook, IconAlarm, IconBrandWhatsapp, IconHistory, IconHome, IconInbox, IconSettings, IconSpeakerphone } from '@tabler/icons-react';
 
 export interface NavItem {
   /** Path under /w/:workspaceId ('' is the workspace home). */
@@ -17,6 +17,7 @@ export const NAV_ITEMS: NavItem[] = [
   { path: 'inbox', label: 'Inbox', icon: IconInbox },
   { path: 'contacts', label: 'Contacts', icon: IconAddressBook },
   { path: 'numbers', label: 'Numbers', icon: IconBrandWhatsapp },
+  { path: 'campaigns', label: 'Campaigns', icon: IconSpeakerphone },
   { path: 'sla', label: 'SLA', icon: IconAlarm },
   { path: 'activity', label: 'Activity', icon: IconHistory },
   { path: 'settings', label: 'Settings', icon: IconSettings },
