@@ -105,12 +105,14 @@ export async function listInbox(db: DbOrTx, workspaceId: string, f: Conversation
   if (f.waiting) q = q.where('c.waiting_since', 'is not', null);
   if (f.labelId) {
     const labelId = f.labelId;
-    q = q.where('c.id', 'in', (eb) =>
-      eb
-        .selectFrom('conversation_labels')
-        .select('conversation_id')
-        .where('workspace_id', '=', workspaceId)
-        .where('label_id', '=', labelId),
+    // A correlated EXISTS keeps the newest-first index walk; `id in (…)` made SQLite sort every labelled conversation.
+    q = q.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('conversation_labels as cl')
+          .select('cl.conversation_id')
+          .whereRef('cl.conversation_id', '=', 'c.id')
+          .where('cl.label_id', '=', labelId),
+      ),
     );
   }
   if (f.sla) {
