@@ -568,7 +568,16 @@ export interface SlaMetricsTable {
   hit: number | null;
 }
 
+export interface SlaRollupsTable {
+  workspace_id: string;
+  day: number;
+  dim: string;
+  key: string;
+  data: string;
+}
+
 export interface Database {
+  sla_rollups: SlaRollupsTable;
   sla_policies: SlaPoliciesTable;
   sla_conversations: SlaConversationsTable;
   sla_events: SlaEventsTable;

@@ -25,7 +25,8 @@ import { systemTimers, type Timers } from '../whatsapp/timers.js';
 import { fanOutAlert, type AlertOutcome } from '../modules/sla/alerts.js';
 import { deriveSchedule, dueAlerts } from '../modules/sla/clocks.js';
 import type { DeliveryWorker } from '../modules/sla/delivery.js';
-import { dueRows, earliestDue, findSlaRow, insertEventOnce, saveSlaRow } from '../modules/sla/repo.js';
+import { dueRows, earliestDue, findSlaRow, insertEventOnce, saveSlaRow, workspaceTimeZone } from '../modules/sla/repo.js';
+import { dimensionKeys, localDay, updateRollups } from '../modules/sla/rollups.js';
 import type { SlaTracker } from '../modules/sla/tracker.js';
 
 export interface SlaEvaluatorDeps {
@@ -86,6 +87,13 @@ export function createSlaEvaluator(deps: SlaEvaluatorDeps) {
           else row.res_fired = Math.max(row.res_fired, mark);
           if (!inserted) continue;
           fired += 1;
+          if (alert.kind === 'breached') {
+            const zone = (await workspaceTimeZone(tx, row.workspace_id)) ?? 'UTC';
+            const keys = await dimensionKeys(tx, row.workspace_id, conversationId, conv?.assignee_user_id ?? null, conv?.number_id ?? null);
+            await updateRollups(tx, row.workspace_id, localDay(zone, now), keys, (data) => {
+              data.breaches += 1;
+            });
+          }
           const targetMs = alert.clock === 'resp' ? row.resp_target_ms : row.res_target_ms;
           const outcome = await fanOutAlert(
             tx,

@@ -133,14 +133,18 @@ export async function saveSlaRow(db: DbOrTx, row: SlaRow, expectedVersion: numbe
   return Number(result.numUpdatedRows) > 0;
 }
 
-/** Inserts stopped-clock metrics; a metric already stored for the same cycle is kept. */
-export async function insertMetrics(db: DbOrTx, rows: MetricRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  await db
-    .insertInto('sla_metrics')
-    .values(rows)
-    .onConflict((oc) => oc.columns(['conversation_id', 'metric', 'cycle']).doNothing())
-    .execute();
+/** Inserts stopped-clock metrics; a metric already stored for the same cycle is kept. Returns the rows this call inserted. */
+export async function insertMetrics(db: DbOrTx, rows: MetricRow[]): Promise<MetricRow[]> {
+  const inserted: MetricRow[] = [];
+  for (const row of rows) {
+    const result = await db
+      .insertInto('sla_metrics')
+      .values(row)
+      .onConflict((oc) => oc.columns(['conversation_id', 'metric', 'cycle']).doNothing())
+      .executeTakeFirst();
+    if (Number(result.numInsertedOrUpdatedRows ?? 0) > 0) inserted.push(row);
+  }
+  return inserted;
 }
 
 /** Rows with an alert due by `now`, earliest first. */

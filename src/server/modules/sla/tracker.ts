@@ -20,7 +20,8 @@ import type { Clock } from '../../lib/clock.js';
 import { newId } from '../../lib/ids.js';
 import type { EventBus } from '../../realtime/bus.js';
 import { nextRow, type Observation } from './clocks.js';
-import { effectivePolicy, inScope, type EffectivePolicy } from './policy.js';
+import { effectivePolicy, inScope, type EffectivePolicy, type SlaTarget } from './policy.js';
+import { addMetric, dimensionKeys, localDay, updateRollups } from './rollups.js';
 import {
   conversationFacts,
   findPolicy,
@@ -92,7 +93,7 @@ export function createSlaTracker(deps: SlaTrackerDeps) {
       const { row, metrics } = nextRow(prev, obs, policy, now);
       const saved = await db.transaction().execute(async (tx) => {
         if (!(await saveSlaRow(tx, row, prev ? prev.version : null))) return false;
-        await insertMetrics(
+        const inserted = await insertMetrics(
           tx,
           metrics.map((m) => ({
             id: newId(now),
@@ -109,6 +110,13 @@ export function createSlaTracker(deps: SlaTrackerDeps) {
             hit: m.hit,
           })),
         );
+        // Reports read daily rollups: only metrics this call recorded are added, once.
+        for (const m of inserted) {
+          const keys = await dimensionKeys(tx, ws, conversationId, m.agent_user_id, m.number_id);
+          await updateRollups(tx, ws, localDay(facts.time_zone, m.ended_at), keys, (data) =>
+            addMetric(data, { metric: m.metric as SlaTarget, businessMs: m.business_ms, rawMs: m.raw_ms, hit: m.hit }),
+          );
+        }
         return true;
       });
       if (!saved) continue; // Someone else wrote it in between: read again.
