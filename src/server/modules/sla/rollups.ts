@@ -7,7 +7,7 @@
  * `sla_metrics` and `sla_events` (a backfill, or after a time-zone change).
  *
  * Histogram buckets: exact to the second below two minutes, then 32 buckets per
- * doubling (within about 2 %); a bucket stands for its smallest value, so a
+ * doubling (within about 3 %); a bucket stands for its smallest value, so a
  * percentile is exact whenever the values sharing its bucket are equal.
  */
 import type { Db, DbOrTx } from '../../db/database.js';
