@@ -137,7 +137,7 @@ describe('WhatsApp through the real protocol', () => {
           if (!shown) sim.deliver(CUSTOMER.phone, received.id);
           return shown;
         },
-        { timeout: 15_000, intervals: [250, 500, 1000] },
+        { timeout: 15_000, interval: 500 },
       )
       .toBe(true);
     sim.read(CUSTOMER.phone, received.id);

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ErrorResponse, WorkspaceParams } from '../../contracts/common.js';
 import { AppError } from '../http/errors.js';
 import { requireCaller } from '../http/session.js';
-import type { RealtimeHub } from './hub.js';
+import type { RealtimeHub, SocketLike } from './hub.js';
 
 /**
  * `GET /workspaces/:workspaceId/events` upgraded to a WebSocket. The session
@@ -34,7 +34,8 @@ export function realtimeRoutes(deps: { hub: RealtimeHub }): FastifyPluginAsyncTy
         throw new AppError(426, 'upgrade_required', 'This address serves a WebSocket; connect with an upgrade request.');
       },
       wsHandler: (socket, request) => {
-        hub.attach(socket, requireCaller(request), request.params.workspaceId);
+        // The route's TypeBox typing loses the plugin's `ws` socket type; at run time it is a `ws` WebSocket.
+        hub.attach(socket as unknown as SocketLike, requireCaller(request), request.params.workspaceId);
       },
     });
   };

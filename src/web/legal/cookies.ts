@@ -1,4 +1,4 @@
-import type { LegalDocument, LegalItem } from './types';
+import type { LegalDocument, LegalItem } from './types.js';
 
 /**
  * The cookies WaSphere sets, as data: the Cookie Policy below is written from this
