@@ -42,7 +42,9 @@ async function main(): Promise<void> {
     await page.request.post(`/api/v1/workspaces/${ws}/members`, {
       data: { name: 'Bo Agent', email: 'bo@example.com', password: 'another long passphrase', role: 'agent' },
     });
-    const vip = (await (await page.request.post(`/api/v1/workspaces/${ws}/labels`, { data: { name: 'VIP', color: 'grape' } })).json()) as { id: string };
+    const vip = (await (await page.request.post(`/api/v1/workspaces/${ws}/labels`, { data: { name: 'VIP', color: 'grape' } })).json()) as {
+      id: string;
+    };
     await page.request.put(`/api/v1/workspaces/${ws}/sla/policy`, { data: { resolutionMinutes: 240 } });
 
     let seq = 0;
@@ -55,12 +57,14 @@ async function main(): Promise<void> {
       await sla.tracker.idle();
     };
     const conversationOf = async (phone: string) =>
-      (await db
-        .selectFrom('conversations as c')
-        .innerJoin('contacts as k', 'k.id', 'c.contact_id')
-        .select('c.id')
-        .where('k.phone', '=', phone)
-        .executeTakeFirstOrThrow()).id;
+      (
+        await db
+          .selectFrom('conversations as c')
+          .innerJoin('contacts as k', 'k.id', 'c.contact_id')
+          .select('c.id')
+          .where('k.phone', '=', phone)
+          .executeTakeFirstOrThrow()
+      ).id;
 
     const names = ['Amira Haddad', 'Ben Carter', 'Chen Wei', 'Dara Okafor', 'Elif Yilmaz', 'Felipe Ramos', 'Grace Lee', 'Hugo Martin'];
     for (let d = 0; d < 14; d += 1) {

@@ -57,8 +57,8 @@ export function buildMessage(from: string, message: EmailMessage, date: Date, id
   ].join('\r\n');
 }
 
-/** Reads SMTP replies (possibly multi-line: "250-…" then "250 …") from a socket. */
-function replyReader(socket: net.Socket) {
+/** Reads SMTP replies (possibly multi-line: "250-…" then "250 …") from the socket it is attached to. */
+function replyReader() {
   let buffer = '';
   let waiting: { resolve: (r: { code: number; text: string }) => void; reject: (e: Error) => void } | null = null;
   const lines: string[] = [];
@@ -124,7 +124,7 @@ export const smtpSender: EmailSender = {
       });
     let socket = await connect();
     socket.setTimeout(TIMEOUT_MS, () => socket.destroy(new Error('mail server timed out')));
-    let reader = replyReader(socket);
+    let reader = replyReader();
     reader.attach(socket);
     const expect = async (ok: number[]) => {
       const reply = await reader.next();
@@ -147,7 +147,7 @@ export const smtpSender: EmailSender = {
           const s = tls.connect({ socket: plain, servername: smtp.host }, () => resolve(s));
           s.once('error', reject);
         });
-        reader = replyReader(socket);
+        reader = replyReader();
         reader.attach(socket);
         ehlo = await command('EHLO wasphere', [250]);
       }
