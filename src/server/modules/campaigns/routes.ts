@@ -208,8 +208,8 @@ export function campaignRoutes(deps: { campaigns: CampaignsService }): FastifyPl
           tags,
           summary: 'Every recipient with its outcome, as CSV',
           params: CampaignParams,
-          produces: ['text/csv'],
-          response: { 200: Type.String({ description: 'CSV' }), ...errors },
+          // Only the success is CSV; errors stay JSON, so the content type is per response.
+          response: { 200: { description: 'CSV', content: { 'text/csv': { schema: Type.String() } } }, ...errors },
         },
       },
       async (request, reply) => {
