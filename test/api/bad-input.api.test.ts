@@ -41,7 +41,7 @@ describe('bad input never answers 500', () => {
     bodyOps = operations(doc).filter((op) => BODY_METHODS.has(op.method) || op.body);
     jsonOps = bodyOps.filter((op): op is Operation & { body: Schema } => op.body !== null);
   });
-  afterAll(() => t.close());
+  afterAll(() => t?.close());
 
   const urlOf = (op: Operation) =>
     fillPath(
@@ -120,7 +120,9 @@ describe('bad input never answers 500', () => {
 
   it('a body over 1 MiB → 413 payload_too_large', async () => {
     const huge = JSON.stringify({ name: 'x'.repeat(1024 * 1024 + 10) });
-    for (const op of bodyOps)
+    // Uploads (CSV, multipart) declare content types and limits of their own.
+    const jsonRoutes = bodyOps.filter((op) => op.bodyTypes.length === 0 || op.bodyTypes.includes('application/json'));
+    for (const op of jsonRoutes)
       expectError(await send(op, { payload: huge, headers: { 'content-type': 'application/json' } }), 413, 'payload_too_large', label(op));
   });
 

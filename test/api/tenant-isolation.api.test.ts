@@ -28,7 +28,7 @@ describe('tenant isolation', () => {
     doc = await openApiDocument(t.app);
     workspaceOps = operations(doc).filter((op) => op.pathParams.includes('workspaceId'));
   });
-  afterAll(() => t.close());
+  afterAll(() => t?.close());
 
   /** Path values that exist in B: its members and invites, else a well-formed id. */
   const valuesIn =
