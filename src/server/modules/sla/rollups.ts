@@ -18,10 +18,11 @@ import type { SlaTarget } from './policy.js';
 import type { Kysely } from 'kysely';
 
 export type RollupDim = 'all' | 'agent' | 'number' | 'label';
-type Bins = Record<string, [number, number]>;
+/** Flat triples: bucket, smallest value, count (arrays of numbers parse fast). */
+type Bins = number[];
 
 export interface RollupData {
-  /** Per metric: business-time and raw histograms, bucket → [smallest value, count]. */
+  /** Per metric: business-time and raw histograms. */
   h: Partial<Record<SlaTarget, { b: Bins; r: Bins }>>;
   hits: number;
   misses: number;
@@ -44,16 +45,34 @@ export function emptyRollup(): RollupData {
 }
 
 function addBin(bins: Bins, v: number): void {
-  const key = String(bucketOf(v));
-  const cur = bins[key];
-  if (cur) {
-    cur[0] = Math.min(cur[0], v);
-    cur[1] += 1;
-  } else bins[key] = [v, 1];
+  const bucket = bucketOf(v);
+  for (let i = 0; i < bins.length; i += 3) {
+    if (bins[i] === bucket) {
+      bins[i + 1] = Math.min(bins[i + 1]!, v);
+      bins[i + 2]! += 1;
+      return;
+    }
+  }
+  bins.push(bucket, v, 1);
+}
+
+function mergeBins(into: Bins, from: Bins): void {
+  const at = new Map<number, number>();
+  for (let i = 0; i < into.length; i += 3) at.set(into[i]!, i);
+  for (let j = 0; j < from.length; j += 3) {
+    const i = at.get(from[j]!);
+    if (i === undefined) {
+      at.set(from[j]!, into.length);
+      into.push(from[j]!, from[j + 1]!, from[j + 2]!);
+    } else {
+      into[i + 1] = Math.min(into[i + 1]!, from[j + 1]!);
+      into[i + 2]! += from[j + 2]!;
+    }
+  }
 }
 
 export function addMetric(data: RollupData, m: { metric: SlaTarget; businessMs: number; rawMs: number; hit: number | null }): void {
-  const h = (data.h[m.metric] ??= { b: {}, r: {} });
+  const h = (data.h[m.metric] ??= { b: [], r: [] });
   addBin(h.b, m.businessMs);
   addBin(h.r, m.rawMs);
   if (m.hit === 1) data.hits += 1;
@@ -62,16 +81,9 @@ export function addMetric(data: RollupData, m: { metric: SlaTarget; businessMs: 
 
 export function mergeRollup(into: RollupData, from: RollupData): void {
   for (const [metric, h] of Object.entries(from.h) as Array<[SlaTarget, { b: Bins; r: Bins }]>) {
-    const target = (into.h[metric] ??= { b: {}, r: {} });
-    for (const mode of ['b', 'r'] as const) {
-      for (const [bucket, [v, n]] of Object.entries(h[mode])) {
-        const cur = target[mode][bucket];
-        if (cur) {
-          cur[0] = Math.min(cur[0], v);
-          cur[1] += n;
-        } else target[mode][bucket] = [v, n];
-      }
-    }
+    const target = (into.h[metric] ??= { b: [], r: [] });
+    mergeBins(target.b, h.b);
+    mergeBins(target.r, h.r);
   }
   into.hits += from.hits;
   into.misses += from.misses;
@@ -80,9 +92,9 @@ export function mergeRollup(into: RollupData, from: RollupData): void {
 
 /** Count, median and p90 (nearest rank) of a histogram. */
 export function histogramStats(bins: Bins | undefined): { count: number; medianMs: number | null; p90Ms: number | null } {
-  const entries = Object.entries(bins ?? {})
-    .map(([b, [v, n]]) => [Number(b), v, n] as const)
-    .sort((a, b) => a[0] - b[0]);
+  const entries: Array<readonly [number, number, number]> = [];
+  for (let i = 0; i < (bins?.length ?? 0); i += 3) entries.push([bins![i]!, bins![i + 1]!, bins![i + 2]!]);
+  entries.sort((a, b) => a[0] - b[0]);
   const count = entries.reduce((s, e) => s + e[2], 0);
   if (count === 0) return { count: 0, medianMs: null, p90Ms: null };
   const at = (p: number) => {
