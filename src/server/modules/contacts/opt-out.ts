@@ -14,7 +14,7 @@ import { AppError } from '../../http/errors.js';
 import { newId } from '../../lib/ids.js';
 import { insertActivity } from '../activity/repo.js';
 import { previewOf } from '../inbox/presenters.js';
-import { applyConversationActivity, insertMessage, type MessageRow } from '../inbox/repo.js';
+import { applyConversationActivity, insertMessage, queuedOutboundMessage, type MessageRow } from '../inbox/repo.js';
 import { findContact, findContactsByPhones, findOptOutSettings, insertOptEvent, type ContactRow, type OptEventRow } from './repo.js';
 
 export const DEFAULT_OPT_OUT_SETTINGS: OptOutSettingsDtoT = {
@@ -175,31 +175,17 @@ export async function applyOptOutKeywords(
     const enabled = optedOut ? settings.optOutReplyEnabled : settings.optInReplyEnabled;
     const text = optedOut ? settings.optOutReply : settings.optInReply;
     if (!enabled || !text.trim()) continue;
-    const reply: MessageRow = {
+    const reply = queuedOutboundMessage({
       id: newId(now),
       workspace_id: number.workspaceId,
       conversation_id: m.conversation_id,
       number_id: number.id,
-      provider_message_id: null,
-      direction: 'out',
       sender_user_id: null,
       kind: 'text',
       text,
-      media_id: null,
-      quoted_provider_id: null,
-      quoted_text: null,
       payload: JSON.stringify({ automated: true, reason: optedOut ? 'opt_out_confirmation' : 'opt_in_confirmation' }),
-      status: 'queued',
-      error: null,
-      edited_at: null,
-      revoked_at: null,
       sent_at: now,
-      created_at: now,
-      attempts: 0,
-      next_attempt_at: null,
-      claimed_by: null,
-      claim_expires_at: null,
-    };
+    });
     await insertMessage(tx, reply);
     // An automatic confirmation is not an answer from the team: the waiting clock is left alone.
     await applyConversationActivity(

@@ -9,6 +9,35 @@ export type MessageRow = MessagesTable;
 export type MediaRow = MediaTable;
 export type ReactionRow = MessageReactionsTable;
 
+/**
+ * A new outbound message waiting in the send queue. Every path that sends
+ * (agent replies, the sending API, automatic opt-out confirmations, campaigns)
+ * builds its row here, so queue bookkeeping starts the same way everywhere.
+ */
+export function queuedOutboundMessage(
+  fields: Pick<MessageRow, 'id' | 'workspace_id' | 'conversation_id' | 'number_id' | 'sender_user_id' | 'kind' | 'text' | 'sent_at'> &
+    Partial<Pick<MessageRow, 'media_id' | 'quoted_provider_id' | 'quoted_text' | 'payload'>>,
+): MessageRow {
+  return {
+    provider_message_id: null,
+    direction: 'out',
+    media_id: null,
+    quoted_provider_id: null,
+    quoted_text: null,
+    payload: '{}',
+    status: 'queued',
+    error: null,
+    edited_at: null,
+    revoked_at: null,
+    created_at: fields.sent_at,
+    attempts: 0,
+    next_attempt_at: null,
+    claimed_by: null,
+    claim_expires_at: null,
+    ...fields,
+  };
+}
+
 /** Rows per multi-row statement: under SQLite's and PostgreSQL's bound-parameter limits for every table here. */
 const CHUNK = 500;
 

@@ -21,6 +21,7 @@ import {
   findConversation,
   findMessage,
   insertMessage,
+  queuedOutboundMessage,
   type ConversationRow,
   type MessageRow,
 } from '../inbox/repo.js';
@@ -101,31 +102,18 @@ export function createMessagingService(deps: { db: Db; clock: Clock; access: Wor
   ): Promise<MessageRow> {
     const now = clock.now();
     const quoted = await quotedOf(tx, number.workspace_id, conversation, quotedMessageId);
-    const row: MessageRow = {
+    const row = queuedOutboundMessage({
       id: newId(now),
       workspace_id: number.workspace_id,
       conversation_id: conversation.id,
       number_id: number.id,
-      provider_message_id: null,
-      direction: 'out',
       sender_user_id: caller.userId,
       kind: 'text',
       text,
-      media_id: null,
       quoted_provider_id: quoted?.providerMessageId ?? null,
       quoted_text: quoted?.text ?? null,
-      payload: '{}',
-      status: 'queued',
-      error: null,
-      edited_at: null,
-      revoked_at: null,
       sent_at: now,
-      created_at: now,
-      attempts: 0,
-      next_attempt_at: null,
-      claimed_by: null,
-      claim_expires_at: null,
-    };
+    });
     await insertMessage(tx, row);
     // An answer from the team: the customer is no longer waiting.
     await applyConversationActivity(
