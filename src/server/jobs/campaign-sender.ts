@@ -34,6 +34,8 @@ export interface CampaignSenderOptions {
   typingMs?: [number, number];
   /** Every how often all recent campaigns are reconciled even without events (events from other processes may be missed). */
   reconcileEveryMs?: number;
+  /** Every how often a sending campaign's numbers, failure rate and completion are checked without a reason to look. */
+  healthEveryMs?: number;
 }
 
 export interface CampaignSender {
@@ -52,12 +54,17 @@ export function startCampaignSender(options: CampaignSenderOptions, autoStart = 
   const pollMs = options.pollMs ?? 1_000;
   const [typingMin, typingMax] = options.typingMs ?? [1_500, 4_000];
   const reconcileEveryMs = options.reconcileEveryMs ?? 30_000;
+  const healthEveryMs = options.healthEveryMs ?? 15_000;
 
   let running = true;
   let sleeping: { handle: unknown; resolve: () => void } | null = null;
   let wakeRequested = false;
   let lastFullReconcile = 0;
   const dirty = new Set<string>();
+  const lastHealth = new Map<string, number>();
+  /** When each number's next campaign send is due, as the last claim attempt learnt; no query before then. */
+  const dueAt = new Map<string, number>();
+  let numbersChanged = false;
   const inflight = new Map<string, Promise<void>>();
 
   const wake = () => {
@@ -85,7 +92,15 @@ export function startCampaignSender(options: CampaignSenderOptions, autoStart = 
         void engine
           .onNumberDown(event.workspaceId, event.payload.numberId, event.payload.state, event.payload.reason)
           .catch((error: unknown) => log.error({ err: error }, 'pausing campaigns of a number that went down failed'));
+        numbersChanged = true;
         wake();
+        break;
+      case 'campaign.progress':
+        // Started, resumed or changed: what a number waits for may have changed too.
+        if (event.payload.recipientId === undefined) {
+          dueAt.clear();
+          wake();
+        }
         break;
       case 'message.status':
         dirty.add(event.workspaceId);
@@ -137,7 +152,7 @@ export function startCampaignSender(options: CampaignSenderOptions, autoStart = 
     }
     const outcome = await engine.commit(claim);
     if (outcome.kind === 'released' || outcome.kind === 'skipped') return clock.now();
-    return null;
+    return outcome.kind === 'queued' ? outcome.nextDueAt : null;
   }
 
   async function tick(): Promise<number> {
@@ -156,15 +171,26 @@ export function startCampaignSender(options: CampaignSenderOptions, autoStart = 
             .where('finished_at', '>', now - 7 * DAY_MS)
             .execute()),
         ]
-      : live.filter((c) => dirty.has(c.workspace_id) || c.status === 'sending');
+      : live.filter((c) => dirty.has(c.workspace_id));
     if (full) lastFullReconcile = now;
+    const touched = new Set(dirty);
     dirty.clear();
     for (const c of toReconcile) await engine.reconcile(c);
 
     const sending = live.filter((c) => c.status === 'sending');
     const numbers = await loadNumbers(sending.flatMap(numberIdsOf));
     const still: CampaignRow[] = [];
-    for (const c of sending) if ((await engine.checkHealth(c, numbers)) === 'sending') still.push(c);
+    const checkAll = numbersChanged;
+    numbersChanged = false;
+    for (const c of sending) {
+      // Health costs a few queries per campaign: only when something happened, or every few seconds.
+      if (!checkAll && !touched.has(c.workspace_id) && now - (lastHealth.get(c.id) ?? 0) < healthEveryMs) {
+        still.push(c);
+        continue;
+      }
+      lastHealth.set(c.id, now);
+      if ((await engine.checkHealth(c, numbers)) === 'sending') still.push(c);
+    }
     const tz = await zones(still.map((c) => c.workspace_id));
 
     const byNumber = new Map<string, CampaignRow[]>();
@@ -172,8 +198,14 @@ export function startCampaignSender(options: CampaignSenderOptions, autoStart = 
     for (const [numberId, campaigns] of byNumber) {
       const number = numbers.get(numberId);
       if (!number || number.state !== 'connected' || inflight.has(numberId)) continue;
+      if ((dueAt.get(numberId) ?? 0) > now) {
+        nextWake = Math.min(nextWake, dueAt.get(numberId)!);
+        continue;
+      }
       const flow = sendFlow(number, campaigns, tz.get(number.workspace_id) ?? 'UTC')
         .then((wakeAt) => {
+          if (wakeAt !== null) dueAt.set(numberId, wakeAt);
+          else dueAt.delete(numberId);
           if (wakeAt !== null && wakeAt < nextWake) nextWake = Math.max(wakeAt, clock.now());
         })
         .catch((error: unknown) => log.error({ err: error, numberId }, 'campaign send failed'))

@@ -75,7 +75,10 @@ export interface Claim {
 export type ClaimResult = { claim: Claim } | { claim: null; wakeAt: number | null };
 
 export type CommitResult =
-  { kind: 'queued'; messageId: string } | { kind: 'skipped'; reason: string } | { kind: 'released'; why: string } | { kind: 'lost' };
+  | { kind: 'queued'; messageId: string; nextDueAt: number }
+  | { kind: 'skipped'; reason: string }
+  | { kind: 'released'; why: string }
+  | { kind: 'lost' };
 
 export interface EngineOptions {
   /** How long a claimed recipient is held before another sender may take it (covers the typing pause). */
@@ -288,12 +291,15 @@ export function createCampaignEngine(deps: {
     }
   }
 
+  const pacingRows = new Set<string>();
   async function ensurePacingRow(number: SendingNumber): Promise<void> {
+    if (pacingRows.has(number.id)) return;
     await db
       .insertInto('campaign_number_pacing')
       .values({ number_id: number.id, workspace_id: number.workspace_id, next_due_at: 0, last_send_at: null, last_campaign_id: null })
       .onConflict((oc) => oc.column('number_id').doNothing())
       .execute();
+    pacingRows.add(number.id);
   }
 
   /**
@@ -523,7 +529,7 @@ export function createCampaignEngine(deps: {
         last_send_at: now,
         last_campaign_id: campaign.id,
       });
-      return { kind: 'queued', message, createdContactId: created[0] ?? null, campaign } as const;
+      return { kind: 'queued', message, createdContactId: created[0] ?? null, campaign, due } as const;
     });
     if (result.kind === 'queued') {
       if (result.createdContactId) bus.publish(ws, 'contact.updated', { contactId: result.createdContactId });
@@ -534,7 +540,7 @@ export function createCampaignEngine(deps: {
       });
       bus.publish(ws, 'conversation.updated', { conversationId: result.message.conversation_id });
       progress(result.campaign, { id: c.recipient.id, status: 'sending' });
-      return { kind: 'queued', messageId: result.message.id };
+      return { kind: 'queued', messageId: result.message.id, nextDueAt: result.due };
     }
     if (result.kind === 'skipped') progress(c.campaign, { id: c.recipient.id, status: 'skipped' });
     return result;

@@ -110,6 +110,20 @@ const sameLocal = (a: LocalParts, b: LocalParts) =>
  * occurrence. Non-existent (spring forward): the instant the clocks jump.
  */
 export function zonedTimeToUtc(local: LocalParts, timeZone: string): number {
+  const key = `${timeZone} ${local.year}-${local.month}-${local.day} ${local.hour}:${local.minute}`;
+  let at = zonedCache.get(key);
+  if (at === undefined) {
+    at = computeZonedTimeToUtc(local, timeZone);
+    // The sender asks for the same few instants (today's window, midnight) over and over.
+    if (zonedCache.size >= 4096) zonedCache.clear();
+    zonedCache.set(key, at);
+  }
+  return at;
+}
+
+const zonedCache = new Map<string, number>();
+
+function computeZonedTimeToUtc(local: LocalParts, timeZone: string): number {
   const guess = Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute);
   // Transitions are months apart: the offsets half a day either side are the only candidates.
   const before = guess - zoneOffsetMs(guess - DAY_MS / 2, timeZone);
