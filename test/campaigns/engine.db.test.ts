@@ -201,7 +201,7 @@ describe('campaign sending', () => {
       for (let step = 0; step < 150; step++) {
         const r = random();
         if (r < 0.35) await sender.tickNow();
-        else if (r < 0.6) await drain((to) => (random() < 0.1 ? 'crash' : 'sent'));
+        else if (r < 0.6) await drain(() => (random() < 0.1 ? 'crash' : 'sent'));
         else if (r < 0.68) await a.post(`${url}/${c.id}/pause`);
         else if (r < 0.8) await a.post(`${url}/${c.id}/resume`);
         else if (r < 0.82 && step > 100) await a.post(`${url}/${c.id}/cancel`);

@@ -139,24 +139,48 @@ export async function* contactsOf(
   selection: { labelIds: readonly string[]; all: boolean },
 ): AsyncGenerator<AudienceEntry> {
   let after = '';
+  const columns = ['c.id', 'c.phone', 'c.name', 'c.saved_name', 'c.push_name', 'c.opted_out', 'c.custom_fields'] as const;
   for (;;) {
-    let q = db
-      .selectFrom('contacts as c')
-      .select(['c.id', 'c.phone', 'c.name', 'c.saved_name', 'c.push_name', 'c.opted_out', 'c.custom_fields'])
-      .where('c.workspace_id', '=', workspaceId)
-      .where('c.id', '>', after);
-    if (!selection.all) {
-      q = q.where(({ exists, selectFrom }) =>
-        exists(
-          selectFrom('contact_labels as cl')
-            .select('cl.label_id')
-            .whereRef('cl.contact_id', '=', 'c.id')
-            .where('cl.workspace_id', '=', workspaceId)
-            .where('cl.label_id', 'in', selection.labelIds),
-        ),
-      );
+    let page;
+    if (selection.all) {
+      page = await db
+        .selectFrom('contacts as c')
+        .select(columns)
+        .where('c.workspace_id', '=', workspaceId)
+        .where('c.id', '>', after)
+        .orderBy('c.id')
+        .limit(CHUNK)
+        .execute();
+    } else {
+      // Ids first, walking the label index (label_id, contact_id) in order; then those contacts by primary key.
+      const ids = await db
+        .selectFrom('contact_labels')
+        .select('contact_id')
+        .distinct()
+        .where('workspace_id', '=', workspaceId)
+        .where('label_id', 'in', selection.labelIds)
+        .where('contact_id', '>', after)
+        .orderBy('contact_id')
+        .limit(CHUNK)
+        .execute();
+      if (ids.length === 0) return;
+      const found = await db
+        .selectFrom('contacts as c')
+        .select(columns)
+        .where('c.workspace_id', '=', workspaceId)
+        .where(
+          'c.id',
+          'in',
+          ids.map((r) => r.contact_id),
+        )
+        .execute();
+      const byId = new Map(found.map((c) => [c.id, c]));
+      page = ids.flatMap((r) => byId.get(r.contact_id) ?? []);
+      after = ids[ids.length - 1]!.contact_id;
+      for (const c of page) yield { source: 'label', raw: c.phone.startsWith('lid:') ? c.phone : `+${c.phone}`, contact: c };
+      if (ids.length < CHUNK) return;
+      continue;
     }
-    const page = await q.orderBy('c.id').limit(CHUNK).execute();
     for (const c of page) yield { source: 'label', raw: c.phone.startsWith('lid:') ? c.phone : `+${c.phone}`, contact: c };
     if (page.length < CHUNK) return;
     after = page[page.length - 1]!.id;

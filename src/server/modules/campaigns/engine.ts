@@ -31,7 +31,7 @@ import { previewOf } from '../inbox/presenters.js';
 import { applyConversationActivity, ensureConversations, insertMessage, type MessageRow } from '../inbox/repo.js';
 import { OUTCOME_UNKNOWN_ERROR } from '../inbox/send-queue.js';
 import { localDayStart, nextSendTime, randomDelayMs } from './pacing.js';
-import { numberIdsOf, settingsOf, textsOf } from './presenters.js';
+import { numberIdsOf, parseObject, settingsOf, textsOf } from './presenters.js';
 import {
   findPacing,
   openCount,
@@ -436,12 +436,7 @@ export function createCampaignEngine(deps: {
         await skip('opted_out');
         return { kind: 'skipped', reason: 'opted_out' } as const;
       }
-      let fields: Record<string, unknown> = {};
-      try {
-        fields = JSON.parse(contact.custom_fields) as Record<string, unknown>;
-      } catch {
-        fields = {};
-      }
+      const fields = parseObject(contact.custom_fields);
       const values = valuesFor({
         phone: r.phone,
         name: r.name ?? contact.name ?? contact.saved_name ?? contact.push_name,

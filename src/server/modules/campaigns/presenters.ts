@@ -29,6 +29,17 @@ export function settingsOf(row: Pick<CampaignRow, 'settings'>): CampaignSettings
   }
 }
 
+/** A JSON object column (custom fields, CSV variables); anything else reads as empty. */
+export function parseObject(json: string | null): Record<string, unknown> {
+  if (!json) return {};
+  try {
+    const v: unknown = JSON.parse(json);
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
 export const numberIdsOf = (row: Pick<CampaignRow, 'number_ids'>) => parseArray(row.number_ids);
 export const variantsOf = (row: Pick<CampaignRow, 'variants'>) => parseArray(row.variants);
 export const csvColumnsOf = (row: Pick<CampaignRow, 'csv_columns'>) => parseArray(row.csv_columns);

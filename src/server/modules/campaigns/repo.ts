@@ -13,8 +13,8 @@ export type CampaignRow = CampaignsTable;
 export type RecipientRow = CampaignRecipientsTable;
 export type PacingRow = CampaignNumberPacingTable;
 
-/** Rows per multi-row insert: 20 columns × 500 stays under both databases' parameter limits. */
-const INSERT_CHUNK = 500;
+/** Rows per multi-row insert: 20 columns × 1,000 stays under both databases' parameter limits (SQLite 32,766; PostgreSQL 65,535). */
+const INSERT_CHUNK = 1000;
 
 export const postgres = (db: DbOrTx) => isPostgres(db as unknown as Kysely<unknown>);
 

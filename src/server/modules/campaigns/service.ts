@@ -32,7 +32,7 @@ import type { WorkspaceAccess } from '../workspaces/access.js';
 import { contactsOf, parseAudienceCsv, pastedEntries, planEntries, type AudienceEntry, type PlanTally } from './audience.js';
 import type { CampaignEngine } from './engine.js';
 import { isValidWindow } from './pacing.js';
-import { csvColumnsOf, numberIdsOf, presentCampaign, presentRecipient, settingsOf, tallyOf, textsOf } from './presenters.js';
+import { csvColumnsOf, numberIdsOf, parseObject, presentCampaign, presentRecipient, settingsOf, tallyOf, textsOf } from './presenters.js';
 import {
   audiencePhones,
   deleteCampaign,
@@ -201,12 +201,7 @@ export function createCampaignsService(deps: {
     for (;;) {
       const page = await recipientsForRendering(db, row.workspace_id, row.id, { afterSeq: after, limit: 1000 });
       for (const r of page) {
-        let fields: Record<string, unknown> = {};
-        try {
-          fields = r.custom_fields ? (JSON.parse(r.custom_fields) as Record<string, unknown>) : {};
-        } catch {
-          fields = {};
-        }
+        const fields = parseObject(r.custom_fields);
         const values = valuesFor({
           phone: r.phone,
           name: r.name ?? r.contact_name ?? r.saved_name ?? r.push_name,
