@@ -12,6 +12,7 @@ import type { DatabaseHandle } from './db/database.js';
 import { migrationsApplied } from './db/migrate.js';
 import { registerCrossSiteGuard } from './http/cross-site.js';
 import { registerErrorHandler } from './http/error-handler.js';
+import { registerValidators } from './http/validation.js';
 import { registerOpenApi } from './http/openapi.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { cookieWriter, registerSessionResolver } from './http/session.js';
@@ -183,10 +184,9 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
-    // Unknown fields are refused rather than silently dropped, so a typo never passes unnoticed.
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
   });
 
+  registerValidators(app);
   registerErrorHandler(app);
   registerSecurityHeaders(app, https);
   registerCrossSiteGuard(app, config.publicUrl.origin);

@@ -5,6 +5,7 @@ import { firstOwner, inviteTo, memberOf, type CreatedInvite, type Person } from 
 import { call, errorFields, expectError, expectErrorShape } from '../support/http.js';
 import {
   exampleFor,
+  exampleRequest,
   fillPath,
   label,
   openApiDocument,
@@ -108,6 +109,16 @@ describe('bad input never answers 500', () => {
     }
   });
 
+  it('JSON bodies are taken as sent: a number where text belongs is refused, not turned into text', async () => {
+    const response = await call(t.app, 'POST', '/api/v1/workspaces', { cookie: owner.cookie, payload: { name: 12345 } });
+    expect(errorFields(response, 'number as name')).toHaveProperty('name');
+    const patch = await call(t.app, 'PATCH', `/api/v1/workspaces/${owner.workspaceId}`, {
+      cookie: owner.cookie,
+      payload: { logRetentionDays: '30' },
+    });
+    expect(errorFields(patch, 'text as number')).toHaveProperty('logRetentionDays');
+  });
+
   it('malformed JSON → 400 malformed_json', async () => {
     for (const op of bodyOps)
       expectError(
@@ -147,8 +158,7 @@ describe('bad input never answers 500', () => {
     const checked: string[] = [];
     for (const op of operations(doc)) {
       if (PUBLIC_OPERATIONS.has(label(op))) continue;
-      const payload = op.body ? exampleFor(op.body, doc) : undefined;
-      expectError(await call(t.app, op.method, urlOf(op), { payload }), 401, 'unauthenticated', label(op));
+      expectError(await call(t.app, op.method, urlOf(op), exampleRequest(op, doc)), 401, 'unauthenticated', label(op));
       checked.push(label(op));
     }
     expect(checked).toEqual(

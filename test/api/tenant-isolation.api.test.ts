@@ -3,7 +3,7 @@ import { newId } from '../../src/server/lib/ids.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { firstOwner, inviteTo, memberOf, ownerOfNewWorkspace, type CreatedInvite, type Person } from '../support/factories.js';
 import { as, call, expectError } from '../support/http.js';
-import { exampleFor, fillPath, label, openApiDocument, operations, type OpenApiDocument, type Operation } from '../support/openapi.js';
+import { exampleRequest, fillPath, label, openApiDocument, operations, type OpenApiDocument, type Operation } from '../support/openapi.js';
 
 /**
  * A member of workspace A must learn nothing about workspace B: every route under
@@ -41,8 +41,7 @@ describe('tenant isolation', () => {
         ]),
       );
 
-  const request = (op: Operation, url: string, cookie: string) =>
-    call(t.app, op.method, url, { cookie, ...(op.body ? { payload: exampleFor(op.body, doc) } : {}) });
+  const request = (op: Operation, url: string, cookie: string) => call(t.app, op.method, url, { cookie, ...exampleRequest(op, doc) });
 
   async function snapshotOfB() {
     const client = as(t.app, b.cookie);

@@ -180,3 +180,13 @@ export function wrongTypeFor(schema: Schema): unknown {
       return 12345;
   }
 }
+
+/**
+ * A valid request body for an operation, sent with the content type the operation
+ * declares (JSON unless it only takes, say, text/csv).
+ */
+export function exampleRequest(op: Operation, doc: OpenApiDocument): { payload?: unknown; headers?: Record<string, string> } {
+  const textType = op.bodyTypes.find((type) => type.startsWith('text/'));
+  if (textType && !op.bodyTypes.includes('application/json')) return { payload: 'phone\n+14155550100\n', headers: { 'content-type': textType } };
+  return op.body ? { payload: exampleFor(op.body, doc) } : {};
+}

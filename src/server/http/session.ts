@@ -27,11 +27,29 @@ export function requireCaller(request: FastifyRequest): Caller {
 }
 
 /** Resolves the session cookie once per API request into `request.caller`. */
+/** The API routes anyone may call; every other /api route needs a signed-in caller. */
+const PUBLIC_API_ROUTES = new Set([
+  '/api/v1/openapi.json',
+  '/api/v1/auth/signup-status',
+  '/api/v1/auth/signup',
+  '/api/v1/auth/login',
+  '/api/v1/auth/invites/:token',
+]);
+
+/**
+ * Resolves the session cookie once per request into `request.caller`, and answers
+ * 401 for an anonymous call to a non-public API route before its body is even
+ * validated: a caller without a session learns nothing about what a route accepts.
+ */
 export function registerSessionResolver(app: FastifyInstance, auth: Pick<AuthService, 'authenticate'>): void {
   app.decorateRequest('caller', null);
-  app.addHook('preHandler', async (request) => {
+  app.addHook('onRequest', async (request) => {
     const token = request.cookies[SESSION_COOKIE];
     if (token && token.length <= 200) request.caller = await auth.authenticate(token, requestMeta(request));
+  });
+  app.addHook('preValidation', async (request) => {
+    const route = request.routeOptions.url;
+    if (route?.startsWith('/api/') && !PUBLIC_API_ROUTES.has(route) && !request.caller) throw unauthenticated();
   });
 }
 
