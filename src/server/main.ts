@@ -32,7 +32,8 @@ async function main(): Promise<void> {
     clock: systemClock,
     activity: services.activity,
     logger,
-    purgeMessages: () => purgeExpiredMessages({ db: database.db, clock: systemClock, pathOf: (sha256) => services.mediaStore.pathOf(sha256) }),
+    purgeMessages: () =>
+      purgeExpiredMessages({ db: database.db, clock: systemClock, pathOf: (sha256) => services.mediaStore.pathOf(sha256) }),
   });
   // With PostgreSQL, several processes may serve one install: events cross between them.
   const bridge = config.databaseUrl ? createPgBridge({ connectionString: config.databaseUrl, logger }) : null;

@@ -115,8 +115,18 @@ export interface CreatedInvite {
 }
 
 /** Creates an invite link through the API and returns its id and token. */
-export async function inviteTo(app: FastifyInstance, adminCookie: string, workspaceId: string, body: { role: Role; email?: string; expiresInDays?: number }): Promise<CreatedInvite> {
-  const response = await app.inject({ method: 'POST', url: `/api/v1/workspaces/${workspaceId}/invites`, headers: { cookie: adminCookie }, payload: body });
+export async function inviteTo(
+  app: FastifyInstance,
+  adminCookie: string,
+  workspaceId: string,
+  body: { role: Role; email?: string; expiresInDays?: number },
+): Promise<CreatedInvite> {
+  const response = await app.inject({
+    method: 'POST',
+    url: `/api/v1/workspaces/${workspaceId}/invites`,
+    headers: { cookie: adminCookie },
+    payload: body,
+  });
   if (response.statusCode !== 201) throw new Error(`creating invite failed ${response.statusCode}: ${response.body}`);
   const invite = response.json() as { id: string; url: string };
   return { id: invite.id, url: invite.url, token: new URL(invite.url).pathname.split('/').pop()! };
@@ -124,6 +134,11 @@ export async function inviteTo(app: FastifyInstance, adminCookie: string, worksp
 
 /** Turns open sign-up on or off (the caller must be an instance administrator). */
 export async function setOpenSignup(app: FastifyInstance, adminCookie: string, openSignup: boolean): Promise<void> {
-  const response = await app.inject({ method: 'PATCH', url: '/api/v1/instance/settings', headers: { cookie: adminCookie }, payload: { openSignup } });
+  const response = await app.inject({
+    method: 'PATCH',
+    url: '/api/v1/instance/settings',
+    headers: { cookie: adminCookie },
+    payload: { openSignup },
+  });
   if (response.statusCode !== 200) throw new Error(`changing instance settings failed ${response.statusCode}: ${response.body}`);
 }

@@ -187,6 +187,7 @@ export function wrongTypeFor(schema: Schema): unknown {
  */
 export function exampleRequest(op: Operation, doc: OpenApiDocument): { payload?: unknown; headers?: Record<string, string> } {
   const textType = op.bodyTypes.find((type) => type.startsWith('text/'));
-  if (textType && !op.bodyTypes.includes('application/json')) return { payload: 'phone\n+14155550100\n', headers: { 'content-type': textType } };
+  if (textType && !op.bodyTypes.includes('application/json'))
+    return { payload: 'phone\n+14155550100\n', headers: { 'content-type': textType } };
   return op.body ? { payload: exampleFor(op.body, doc) } : {};
 }

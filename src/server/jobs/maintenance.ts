@@ -36,7 +36,8 @@ export function scheduleMaintenance(
     running = true;
     try {
       const result = await runMaintenance(deps);
-      if (result.activityDeleted || result.sessionsDeleted || result.messagesDeleted) deps.logger.info(result, 'maintenance purged expired data');
+      if (result.activityDeleted || result.sessionsDeleted || result.messagesDeleted)
+        deps.logger.info(result, 'maintenance purged expired data');
     } catch (err) {
       deps.logger.error({ err }, 'maintenance failed; will retry next interval');
     } finally {

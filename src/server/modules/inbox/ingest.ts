@@ -502,7 +502,8 @@ export function createIngest(deps: { db: Db; clock: Clock; bus: EventBus; media:
               now,
             );
             opt.contactIds.forEach((id) => out.contact(id));
-            for (const r of opt.replies) out.add('message.created', { conversationId: r.conversationId, messageId: r.messageId, direction: 'out' });
+            for (const r of opt.replies)
+              out.add('message.created', { conversationId: r.conversationId, messageId: r.messageId, direction: 'out' });
           }
         }
 

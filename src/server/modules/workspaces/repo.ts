@@ -39,7 +39,17 @@ export async function listWorkspacesOfUser(db: DbOrTx, userId: string, limit: nu
   let q = db
     .selectFrom('memberships as m')
     .innerJoin('workspaces as w', 'w.id', 'm.workspace_id')
-    .select(['w.id', 'w.name', 'w.time_zone', 'w.country', 'w.log_retention_days', 'w.message_retention_days', 'w.created_at', 'w.updated_at', 'm.role'])
+    .select([
+      'w.id',
+      'w.name',
+      'w.time_zone',
+      'w.country',
+      'w.log_retention_days',
+      'w.message_retention_days',
+      'w.created_at',
+      'w.updated_at',
+      'm.role',
+    ])
     .where('m.user_id', '=', userId);
   if (afterId) q = q.where('w.id', '>', afterId);
   return q.orderBy('w.id').limit(limit).execute();

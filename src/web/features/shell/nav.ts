@@ -1,5 +1,14 @@
 import type { ComponentType } from 'react';
-import { IconAddressBook, IconAlarm, IconBrandWhatsapp, IconHistory, IconHome, IconInbox, IconSettings, IconSpeakerphone } from '@tabler/icons-react';
+import {
+  IconAddressBook,
+  IconAlarm,
+  IconBrandWhatsapp,
+  IconHistory,
+  IconHome,
+  IconInbox,
+  IconSettings,
+  IconSpeakerphone,
+} from '@tabler/icons-react';
 
 export interface NavItem {
   /** Path under /w/:workspaceId ('' is the workspace home). */
