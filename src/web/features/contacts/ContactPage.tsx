@@ -249,8 +249,11 @@ function OptOutCard({ ws, contact }: { ws: string; contact: ContactDetailDtoT })
 }
 
 function EraseModal({ ws, contact, opened, onClose }: { ws: string; contact: ContactDetailDtoT; opened: boolean; onClose: () => void }) {
-  const erase = useEraseContact(ws);
   const navigate = useNavigate();
+  const erase = useEraseContact(ws, () => {
+    notifySuccess('The contact and their messages were erased.');
+    navigate(`/w/${ws}/contacts`);
+  });
   const [typed, setTyped] = useState('');
   const expected = 'ERASE';
   return (
@@ -277,15 +280,7 @@ function EraseModal({ ws, contact, opened, onClose }: { ws: string; contact: Con
             color="red"
             disabled={typed.trim().toUpperCase() !== expected}
             loading={erase.isPending}
-            onClick={() =>
-              erase.mutate(contact.id, {
-                onSuccess: () => {
-                  notifySuccess('The contact and their messages were erased.');
-                  navigate(`/w/${ws}/contacts`);
-                },
-                onError: (e) => notifyError(e),
-              })
-            }
+            onClick={() => erase.mutate(contact.id, { onError: (e) => notifyError(e) })}
           >
             Erase permanently
           </Button>

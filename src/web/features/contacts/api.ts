@@ -117,11 +117,23 @@ export function useUpdateContact(ws: string, id: string) {
   });
 }
 
-export function useEraseContact(ws: string) {
-  const invalidate = useInvalidateContacts(ws);
+/**
+ * `onErased` runs before any refresh: refetching the erased contact's own page would answer 404, unmount
+ * the confirm dialog and drop a per-call callback, leaving the user on a dead page.
+ */
+export function useEraseContact(ws: string, onErased: () => void) {
+  const qc = useQueryClient();
   return useMutation({
     mutationFn: (id: string) => api<null>(`${wsPath(ws)}/contacts/${encodeURIComponent(id)}`, { method: 'DELETE' }),
-    onSuccess: invalidate,
+    onSuccess: (_done, id) => {
+      onErased();
+      const erasedKey = ['workspace', ws, 'contacts', 'one', id];
+      qc.removeQueries({ queryKey: erasedKey, exact: true });
+      return qc.invalidateQueries({
+        queryKey: ['workspace', ws, 'contacts'],
+        predicate: (q) => q.queryKey[3] !== 'one' || q.queryKey[4] !== id,
+      });
+    },
   });
 }
 
