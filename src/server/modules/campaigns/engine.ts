@@ -28,7 +28,7 @@ import type { ActivityService } from '../activity/service.js';
 import { assertCanMessage } from '../contacts/opt-out.js';
 import { ensureContacts, findContact } from '../contacts/repo.js';
 import { previewOf } from '../inbox/presenters.js';
-import { applyConversationActivity, ensureConversations, insertMessage, type MessageRow } from '../inbox/repo.js';
+import { applyConversationActivity, ensureConversations, insertMessage, queuedOutboundMessage } from '../inbox/repo.js';
 import { OUTCOME_UNKNOWN_ERROR } from '../inbox/send-queue.js';
 import { localDayStart, nextSendTime, randomDelayMs } from './pacing.js';
 import { numberIdsOf, parseObject, settingsOf, textsOf } from './presenters.js';
@@ -460,31 +460,18 @@ export function createCampaignEngine(deps: {
             .executeTakeFirst()
         : undefined;
       const kind = media ? mediaKind(media.mimetype) : 'text';
-      const message: MessageRow = {
+      const message = queuedOutboundMessage({
         id: newId(now),
         workspace_id: ws,
         conversation_id: conversation.id,
         number_id: c.number.id,
-        provider_message_id: null,
-        direction: 'out',
         sender_user_id: null,
         kind,
         text: rendered.text || null,
         media_id: media?.id ?? null,
-        quoted_provider_id: null,
-        quoted_text: null,
         payload: JSON.stringify({ campaignId: campaign.id, recipientId: r.id }),
-        status: 'queued',
-        error: null,
-        edited_at: null,
-        revoked_at: null,
         sent_at: now,
-        created_at: now,
-        attempts: 0,
-        next_attempt_at: null,
-        claimed_by: null,
-        claim_expires_at: null,
-      };
+      });
       await insertMessage(tx, message);
       await applyConversationActivity(
         tx,
