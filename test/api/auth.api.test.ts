@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTestApp } from '../support/app.js';
-import { firstOwner, PASSWORD, sessionCookie, setOpenSignup, signIn, signUp, uniqueEmail } from '../support/factories.js';
+import { firstOwner, inviteTo, PASSWORD, sessionCookie, setOpenSignup, signIn, signUp, uniqueEmail } from '../support/factories.js';
 import { as, call, expectError, setCookies } from '../support/http.js';
 import { freshAppPerTest } from '../support/lifecycle.js';
 
@@ -40,6 +40,28 @@ describe('sign-up', () => {
     const email = uniqueEmail();
     expectError(await call(t().app, 'POST', '/api/v1/auth/signup', { payload: signupBody(email) }), 403, 'signup_closed');
     expectError(await call(t().app, 'POST', '/api/v1/auth/login', { payload: { email, password: PASSWORD } }), 401, 'invalid_credentials');
+  });
+
+  it('answers a closed sign-up the same whether or not the email has an account', async () => {
+    const owner = await firstOwner(t().app);
+    const taken = await call(t().app, 'POST', '/api/v1/auth/signup', { payload: signupBody(owner.email) });
+    const unknown = await call(t().app, 'POST', '/api/v1/auth/signup', { payload: signupBody(uniqueEmail()) });
+    expectError(taken, 403, 'signup_closed');
+    expectError(unknown, 403, 'signup_closed');
+    expect(taken.json()).toEqual(unknown.json());
+  });
+
+  it('checks an invite token before the email, so a made-up token cannot probe for accounts', async () => {
+    const owner = await firstOwner(t().app);
+    const payload = signupBody(owner.email, { inviteToken: 'made-up-token-that-is-long-enough' });
+    expectError(await call(t().app, 'POST', '/api/v1/auth/signup', { payload }), 400, 'invite_invalid');
+  });
+
+  it('with a valid invite, an email that already has an account is refused with email_taken', async () => {
+    const owner = await firstOwner(t().app);
+    const invite = await inviteTo(t().app, owner.cookie, owner.workspaceId, { role: 'agent' });
+    const payload = signupBody(owner.email, { inviteToken: invite.token });
+    expectError(await call(t().app, 'POST', '/api/v1/auth/signup', { payload }), 409, 'email_taken');
   });
 
   it('with open sign-up on, a newcomer gets a workspace of their own and is not instance admin', async () => {

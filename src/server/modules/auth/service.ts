@@ -98,14 +98,14 @@ export function createAuthService(deps: {
     }
     return invite;
   }
+  type ValidInvite = Awaited<ReturnType<typeof loadValidInvite>>;
 
   async function joinByInvite(
-    token: string,
+    invite: ValidInvite,
     user: { id: string; email: string; name: string },
     meta: RequestMeta,
     tx: DbOrTx,
   ): Promise<void> {
-    const invite = await loadValidInvite(token, tx);
     if (invite.email && invite.email !== user.email) {
       throw new AppError(400, 'invite_invalid', `This invitation is for ${invite.email}.`);
     }
@@ -149,10 +149,10 @@ export function createAuthService(deps: {
       const passwordHash = await hashPassword(body.password);
       try {
         return await db.transaction().execute(async (tx) => {
-          if (await repo.findUserByEmail(tx, email))
-            throw conflict('An account with this email already exists. Sign in instead.', 'email_taken');
           const now = clock.now();
           const userId = newId(now);
+          // Who may sign up is settled before the email is looked at: a closed install, or a
+          // made-up invite token, must not tell a stranger whether an account exists.
           const firstRun = await claimSetting(tx, 'first_user_id', JSON.stringify(userId));
           if (!firstRun && !body.inviteToken && !(await instance.read(tx)).openSignup) {
             throw new AppError(
@@ -161,6 +161,9 @@ export function createAuthService(deps: {
               'Sign-up on this WaSphere is by invitation. Ask your administrator for an invite link.',
             );
           }
+          const invite = body.inviteToken ? await loadValidInvite(body.inviteToken, tx) : null;
+          if (await repo.findUserByEmail(tx, email))
+            throw conflict('An account with this email already exists. Sign in instead.', 'email_taken');
           await repo.insertUser(tx, {
             id: userId,
             name,
@@ -179,8 +182,8 @@ export function createAuthService(deps: {
             source: 'signup',
             created_at: now,
           });
-          if (body.inviteToken) {
-            await joinByInvite(body.inviteToken, { id: userId, email, name }, meta, tx);
+          if (invite) {
+            await joinByInvite(invite, { id: userId, email, name }, meta, tx);
           } else {
             await workspaces.createForOwner(
               { userId, name },
@@ -280,7 +283,7 @@ export function createAuthService(deps: {
         const invite = await loadValidInvite(token, tx);
         const existing = await listWorkspacesOfUser(tx, caller.userId, 1000);
         if (existing.some((w) => w.id === invite.workspace_id)) throw conflict('You are already a member of this workspace.');
-        await joinByInvite(token, { id: caller.userId, email: caller.email, name: caller.name }, { ip: caller.ip, userAgent: null }, tx);
+        await joinByInvite(invite, { id: caller.userId, email: caller.email, name: caller.name }, { ip: caller.ip, userAgent: null }, tx);
         return me(caller.userId, tx);
       });
     },
