@@ -19,6 +19,7 @@ import { systemClock } from '../src/server/lib/clock.js';
 import { createActivityService } from '../src/server/modules/activity/service.js';
 import type { Caller } from '../src/server/modules/caller.js';
 import { createInboxService } from '../src/server/modules/inbox/service.js';
+import { createUsageRecorder } from '../src/server/modules/privacy/usage.js';
 import { createWorkspaceAccess } from '../src/server/modules/workspaces/access.js';
 import { createInProcessBus } from '../src/server/realtime/bus.js';
 import { openTestDatabase, type TestDatabase } from '../test/support/db.js';
@@ -200,6 +201,7 @@ async function run(dialect: Dialect): Promise<void> {
       access,
       activity,
       bus,
+      usage: createUsageRecorder({ db, clock: systemClock }),
       messaging: { enqueueReply: () => Promise.reject(new Error('not in this bench')) },
     });
     const agent: Caller = { userId: AGENT, sessionId: null, name: 'Aggie Agent', email: 'a@bench.test', isInstanceAdmin: false, ip: null };

@@ -48,6 +48,7 @@ import { createWorkspaceDeletionJob, type WorkspaceDeletionJob } from './jobs/wo
 import { createWorkspaceDeletions } from './modules/privacy/deletions.js';
 import { privacyRoutes } from './modules/privacy/routes.js';
 import { createPrivacyService } from './modules/privacy/service.js';
+import { createUsageRecorder } from './modules/privacy/usage.js';
 import { createWorkspaceEraser } from './modules/privacy/workspace-eraser.js';
 import { createInProcessBus } from './realtime/bus.js';
 import { numberRoutes } from './modules/numbers/routes.js';
@@ -89,6 +90,8 @@ export function createServices(deps: {
   const clock = deps.clock;
   const access = createWorkspaceAccess({ db });
   const activity = createActivityService({ db, clock, access });
+  const logger = deps.logger ?? pino({ level: 'silent' });
+  const usage = createUsageRecorder({ db, clock, logger });
   const instance = createInstanceService({ db, activity });
   // The deletion job is created below with the number manager; requests wake it.
   let deletionJob: WorkspaceDeletionJob | null = null;
@@ -99,11 +102,10 @@ export function createServices(deps: {
   const box = createSecretBox(loadOrCreateSecretKey(deps.config.secretKey, deps.config.dataDir));
   const mediaStore = createMediaStore({ db, box, clock, bus, dataDir: deps.config.dataDir });
   const media = createMediaService({ access, store: mediaStore });
-  const messaging = createMessagingService({ db, clock, access, activity, bus });
-  const inbox = createInboxService({ db, clock, access, activity, bus, messaging });
+  const messaging = createMessagingService({ db, clock, access, activity, bus, usage });
+  const inbox = createInboxService({ db, clock, access, activity, bus, messaging, usage });
   const ingest = createIngest({ db, clock, bus, media: mediaStore, box });
   const sendQueue = createSendQueue({ db, clock, bus, dataDir: deps.config.dataDir });
-  const logger = deps.logger ?? pino({ level: 'silent' });
   const waUrl = deps.config.waWebSocketUrl;
   const numberManager = createNumberManager({
     db,
@@ -126,11 +128,11 @@ export function createServices(deps: {
     ...deps.whatsapp?.manager,
   });
   const numbers = createNumbersService({ db, clock, access, activity, bus, manager: numberManager });
-  const contacts = createContactsService({ db, clock, access, activity, bus, mediaStore, dataDir: deps.config.dataDir });
+  const contacts = createContactsService({ db, clock, access, activity, bus, mediaStore, dataDir: deps.config.dataDir, usage });
   const realtime = createRealtimeHub({ bus, access, logger });
   const sla = createSlaModule({ db, clock, bus, access, activity, box, holderId: numberManager.holderId, logger });
   const campaignEngine = createCampaignEngine({ db, clock, bus, activity, holderId: numberManager.holderId });
-  const campaigns = createCampaignsService({ db, clock, access, activity, bus, engine: campaignEngine });
+  const campaigns = createCampaignsService({ db, clock, access, activity, bus, engine: campaignEngine, usage });
   const privacy = createPrivacyService({ db, clock, activity });
   const workspaceEraser = createWorkspaceEraser({
     db,
@@ -166,6 +168,7 @@ export function createServices(deps: {
     campaignEngine,
     campaigns,
     privacy,
+    usage,
     deletions,
     workspaceEraser,
     deletionJob: workspaceDeletionJob,

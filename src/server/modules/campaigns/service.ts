@@ -27,6 +27,7 @@ import { iso, type Clock } from '../../lib/clock.js';
 import { newId } from '../../lib/ids.js';
 import type { EventBus } from '../../realtime/bus.js';
 import type { ActivityService } from '../activity/service.js';
+import type { UsageRecorder } from '../privacy/usage.js';
 import type { Caller } from '../caller.js';
 import type { WorkspaceAccess } from '../workspaces/access.js';
 import { contactsOf, parseAudienceCsv, pastedEntries, planEntries, type AudienceEntry, type PlanTally } from './audience.js';
@@ -93,8 +94,9 @@ export function createCampaignsService(deps: {
   activity: ActivityService;
   bus: EventBus;
   engine: CampaignEngine;
+  usage: UsageRecorder;
 }) {
-  const { db, clock, access, activity, bus, engine } = deps;
+  const { db, clock, access, activity, bus, engine, usage } = deps;
 
   async function present(row: CampaignRow): Promise<CampaignDtoT> {
     return presentCampaign(row, tallyOf(await statusCounts(db, row.workspace_id, [row.id])));
@@ -268,6 +270,7 @@ export function createCampaignsService(deps: {
       };
       await insertCampaign(db, row);
       await record(caller, row, 'campaign.created');
+      await usage.feature(caller.userId, workspaceId, 'campaign.created');
       return present(row);
     },
 
@@ -461,6 +464,7 @@ export function createCampaignsService(deps: {
         return updated;
       });
       bus.publish(workspaceId, 'campaign.progress', { campaignId, status: started.status });
+      await usage.feature(caller.userId, workspaceId, scheduleAt !== null ? 'campaign.scheduled' : 'campaign.started');
       return present(started);
     },
 

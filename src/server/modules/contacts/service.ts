@@ -33,6 +33,7 @@ import { iso, type Clock } from '../../lib/clock.js';
 import { newId } from '../../lib/ids.js';
 import type { EventBus } from '../../realtime/bus.js';
 import type { ActivityService } from '../activity/service.js';
+import type { UsageRecorder } from '../privacy/usage.js';
 import type { Caller } from '../caller.js';
 import type { MediaStore } from '../media/media-store.js';
 import { workspaceCountry } from '../messaging/repo.js';
@@ -167,8 +168,9 @@ export function createContactsService(deps: {
   bus: EventBus;
   mediaStore: MediaStore;
   dataDir: string;
+  usage: UsageRecorder;
 }) {
-  const { db, clock, access, activity, bus, mediaStore } = deps;
+  const { db, clock, access, activity, bus, mediaStore, usage } = deps;
   const importer = createContactImporter({ db, clock, dataDir: deps.dataDir, activity });
 
   const member = (caller: Caller, ws: string) => access.require(caller, ws, 'workspace.read');
@@ -303,6 +305,7 @@ export function createContactsService(deps: {
       const limit = query.limit ?? 50;
       const sort = query.sort ?? 'name';
       const filter = await resolved(ws, filterOf(query, await countryOf(ws)));
+      if (query.q?.trim()) await usage.feature(caller.userId, ws, 'contacts.search');
       const rows = await listContacts(db, ws, filter, sort, decodeCursor(query.cursor), limit + 1);
       const page = rows.slice(0, limit);
       const labels = await labelsOfContacts(
@@ -390,6 +393,7 @@ export function createContactsService(deps: {
         return row;
       });
       publishContact(ws, contact.id);
+      await usage.feature(caller.userId, ws, 'contacts.created');
       return presentOne(ws, contact);
     },
 
@@ -716,6 +720,7 @@ export function createContactsService(deps: {
       const filter = await resolved(ws, filterOf(query, await countryOf(ws)));
       const fields = await listContactFields(db, ws);
       await activity.record(ws, { action: 'contacts.exported', actor: actor(caller), ip: caller.ip, details: { filter: { ...query } } });
+      await usage.feature(caller.userId, ws, 'contacts.exported');
       return { fileName: `contacts-${iso(clock.now()).slice(0, 10)}.csv`, stream: exportRows(ws, filter, fields) };
     },
 
@@ -735,7 +740,9 @@ export function createContactsService(deps: {
 
     async commitImport(caller: Caller, ws: string, importId: string, mapping: Record<string, string>): Promise<ContactImportDtoT> {
       await manager(caller, ws);
-      return importer.commit(caller, ws, importId, mapping, await countryOf(ws));
+      const committed = await importer.commit(caller, ws, importId, mapping, await countryOf(ws));
+      await usage.feature(caller.userId, ws, 'contacts.imported');
+      return committed;
     },
 
     async importReport(caller: Caller, ws: string, importId: string): Promise<{ fileName: string; stream: AsyncIterable<string> }> {

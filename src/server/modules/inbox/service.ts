@@ -32,6 +32,7 @@ import type { Clock } from '../../lib/clock.js';
 import { newId } from '../../lib/ids.js';
 import type { EventBus } from '../../realtime/bus.js';
 import type { ActivityService } from '../activity/service.js';
+import type { UsageRecorder } from '../privacy/usage.js';
 import type { Caller } from '../caller.js';
 import { findLiveNumber } from '../messaging/repo.js';
 import type { MessagingService } from '../messaging/service.js';
@@ -93,8 +94,9 @@ export function createInboxService(deps: {
   activity: ActivityService;
   bus: EventBus;
   messaging: Pick<MessagingService, 'enqueueReply'>;
+  usage: UsageRecorder;
 }) {
-  const { db, clock, access, activity, bus, messaging } = deps;
+  const { db, clock, access, activity, bus, messaging, usage } = deps;
 
   /** Membership first; then the inbox rule when one applies. Returns the role. */
   async function authorize(caller: Caller, workspaceId: string, action?: InboxAction) {
@@ -329,6 +331,7 @@ export function createInboxService(deps: {
       };
       const q = query.q?.trim();
       if (q) {
+        await usage.feature(caller.userId, workspaceId, 'inbox.search');
         // Search answers the best page of matches; its order is still newest activity first.
         const hits = await searchMessages(db, workspaceId, q, SEARCH_HITS);
         const matchOf = new Map<string, (typeof hits)[number]>();
@@ -392,6 +395,7 @@ export function createInboxService(deps: {
         return applyChanges(tx, caller, workspaceId, [fresh], { status: body.status, assignee, setLabels, read: body.read });
       });
       publishUpdated(workspaceId, changed);
+      if (assignee?.id && changed.size > 0) await usage.feature(caller.userId, workspaceId, 'inbox.conversation_assigned');
       return detail(workspaceId, conversationId);
     },
 
@@ -414,6 +418,7 @@ export function createInboxService(deps: {
         return applyChanges(tx, caller, workspaceId, fresh, { status: body.status, assignee, addLabels, removeLabels });
       });
       publishUpdated(workspaceId, changed);
+      if (assignee?.id && changed.size > 0) await usage.feature(caller.userId, workspaceId, 'inbox.conversation_assigned');
       return { updated: changed.size };
     },
 
@@ -476,6 +481,7 @@ export function createInboxService(deps: {
         text: body.text,
         ...(body.quotedMessageId ? { quotedMessageId: body.quotedMessageId } : {}),
       });
+      await usage.feature(caller.userId, workspaceId, 'inbox.reply_sent');
       return oneMessage(workspaceId, conversationId, sent.id);
     },
 
@@ -555,6 +561,7 @@ export function createInboxService(deps: {
       await insertNote(db, row);
       // The open conversation in other dashboards refetches its notes.
       publishUpdated(workspaceId, [conversationId]);
+      await usage.feature(caller.userId, workspaceId, 'inbox.note_added');
       return presentNote(row);
     },
 

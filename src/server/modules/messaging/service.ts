@@ -12,6 +12,7 @@ import type { Clock } from '../../lib/clock.js';
 import { newId } from '../../lib/ids.js';
 import type { EventBus } from '../../realtime/bus.js';
 import type { ActivityService } from '../activity/service.js';
+import type { UsageRecorder } from '../privacy/usage.js';
 import type { Caller } from '../caller.js';
 import { ensureContacts, findContact, type ContactRow } from '../contacts/repo.js';
 import { presentMessage, previewOf } from '../inbox/presenters.js';
@@ -65,8 +66,15 @@ function unavailableReason(number: SendingNumberRow): string | null {
   }
 }
 
-export function createMessagingService(deps: { db: Db; clock: Clock; access: WorkspaceAccess; activity: ActivityService; bus: EventBus }) {
-  const { db, clock, access, activity, bus } = deps;
+export function createMessagingService(deps: {
+  db: Db;
+  clock: Clock;
+  access: WorkspaceAccess;
+  activity: ActivityService;
+  bus: EventBus;
+  usage: UsageRecorder;
+}) {
+  const { db, clock, access, activity, bus, usage } = deps;
 
   async function sendableNumber(workspaceId: string, numberId: string): Promise<SendingNumberRow> {
     const number = await findLiveNumber(db, workspaceId, numberId);
@@ -174,6 +182,7 @@ export function createMessagingService(deps: { db: Db; clock: Clock; access: Wor
         return { row, createdContactId: created[0] ?? null };
       });
       publish(row, createdContactId);
+      await usage.feature(caller.userId, workspaceId, 'message.sent');
       return presentMessage(row);
     },
 
