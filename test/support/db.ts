@@ -25,15 +25,21 @@ export interface TestDatabase extends DatabaseHandle {
  * A fresh, migrated database for one test app: a new SQLite file in a temp dir, or
  * a new schema on the test PostgreSQL server, so tests never see each other's rows.
  */
-export async function openTestDatabase(dialect: Dialect = testDialect()): Promise<TestDatabase> {
+export async function openTestDatabase(
+  dialect: Dialect = testDialect(),
+  options: {
+    /** PostgreSQL only: runs as the server admin once the schema (and its role, of the same name) exists, before migrating. */
+    beforeMigrate?: (schema: string) => Promise<void>;
+  } = {},
+): Promise<TestDatabase> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wasphere-test-'));
   let databaseUrl: string | null = null;
   let dropSchema = async () => undefined as void;
   if (dialect === 'postgres') {
     const base = process.env.WASPHERE_TEST_DATABASE_URL || DEFAULT_TEST_DATABASE_URL;
     // Each test database is a schema owned by a role of its own that can see no other
-    // schema: Kysely's migrator looks for its bookkeeping tables in every schema the
-    // connection may use, so schemas of tests running in parallel must stay invisible.
+    // schema, as on a database shared with other apps; the migrator keeps its bookkeeping
+    // tables in that schema.
     const name = `t_${newId()}`;
     const password = randomBytes(12).toString('hex');
     await withAdmin(base, [`CREATE ROLE "${name}" LOGIN PASSWORD '${password}'`, `CREATE SCHEMA "${name}" AUTHORIZATION "${name}"`]);
@@ -43,6 +49,12 @@ export async function openTestDatabase(dialect: Dialect = testDialect()): Promis
     url.searchParams.set('options', `-c search_path=${name}`);
     databaseUrl = url.toString();
     dropSchema = () => withAdmin(base, [`DROP SCHEMA IF EXISTS "${name}" CASCADE`, `DROP ROLE IF EXISTS "${name}"`]);
+    try {
+      await options.beforeMigrate?.(name);
+    } catch (error) {
+      await dropSchema();
+      throw error;
+    }
   }
   const handle = openDatabase({ databaseUrl, dataDir, poolSize: 4 });
   try {
@@ -80,6 +92,11 @@ async function migrateWithRetry(db: DatabaseHandle['db'], attempts = 5): Promise
       await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
     }
   }
+}
+
+/** Runs statements as the test server's admin (roles, schemas, grants). */
+export function asTestAdmin(statements: string[]): Promise<void> {
+  return withAdmin(process.env.WASPHERE_TEST_DATABASE_URL || DEFAULT_TEST_DATABASE_URL, statements);
 }
 
 async function withAdmin(connectionString: string, statements: string[]): Promise<void> {
