@@ -4,10 +4,22 @@ import type { Clock } from '../lib/clock.js';
 import { deleteExpiredSessions } from '../modules/auth/repo.js';
 import { deleteExpiredRateLimits } from '../modules/auth/rate-limit.js';
 import type { ActivityService } from '../modules/activity/service.js';
+import { purgeOldDeletionRecords } from '../modules/privacy/deletions.js';
+import { purgeOldAlerts } from '../modules/sla/repo.js';
+
+export interface MaintenanceResult {
+  activityDeleted: number;
+  sessionsDeleted: number;
+  messagesDeleted: number;
+  notificationsDeleted: number;
+  deliveriesDeleted: number;
+  deletionRecordsDeleted: number;
+}
 
 /**
  * Housekeeping that keeps the retention promises: activity entries older than the
- * workspace's setting, ended sessions and stale rate-limit counters are deleted.
+ * workspace's setting, ended sessions, stale rate-limit counters, old SLA notifications
+ * and delivery logs, and finished workspace-deletion records past their keeping period.
  * Each pass is idempotent, so several server processes may run it at once.
  */
 export async function runMaintenance(deps: {
@@ -16,13 +28,22 @@ export async function runMaintenance(deps: {
   activity: ActivityService;
   /** Optional message retention per workspace (modules/privacy/message-retention.ts). */
   purgeMessages?: () => Promise<{ messages: number }>;
-}): Promise<{ activityDeleted: number; sessionsDeleted: number; messagesDeleted: number }> {
+}): Promise<MaintenanceResult> {
   const now = deps.clock.now();
   const activityDeleted = await deps.activity.purgeExpired();
   const sessionsDeleted = await deleteExpiredSessions(deps.db, now);
   await deleteExpiredRateLimits(deps.db, now);
   const messagesDeleted = deps.purgeMessages ? (await deps.purgeMessages()).messages : 0;
-  return { activityDeleted, sessionsDeleted, messagesDeleted };
+  const alerts = await purgeOldAlerts(deps.db, now);
+  const deletionRecordsDeleted = await purgeOldDeletionRecords(deps.db, now);
+  return {
+    activityDeleted,
+    sessionsDeleted,
+    messagesDeleted,
+    notificationsDeleted: alerts.notifications,
+    deliveriesDeleted: alerts.deliveries,
+    deletionRecordsDeleted,
+  };
 }
 
 /** Runs maintenance now and then every `intervalMs`; returns a stop function. */
@@ -36,8 +57,7 @@ export function scheduleMaintenance(
     running = true;
     try {
       const result = await runMaintenance(deps);
-      if (result.activityDeleted || result.sessionsDeleted || result.messagesDeleted)
-        deps.logger.info(result, 'maintenance purged expired data');
+      if (Object.values(result).some((count) => count > 0)) deps.logger.info(result, 'maintenance purged expired data');
     } catch (err) {
       deps.logger.error({ err }, 'maintenance failed; will retry next interval');
     } finally {

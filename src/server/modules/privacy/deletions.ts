@@ -8,7 +8,7 @@
 import type { WorkspaceDeletionDtoT } from '../../../contracts/privacy.js';
 import type { Db, DbOrTx } from '../../db/database.js';
 import { notFound } from '../../http/errors.js';
-import { iso, type Clock } from '../../lib/clock.js';
+import { DAY_MS, iso, type Clock } from '../../lib/clock.js';
 import { newId } from '../../lib/ids.js';
 import type { ActivityService } from '../activity/service.js';
 import type { Caller } from '../caller.js';
@@ -136,3 +136,19 @@ export function createWorkspaceDeletions(deps: { db: Db; clock: Clock; activity:
 }
 
 export type WorkspaceDeletions = ReturnType<typeof createWorkspaceDeletions>;
+
+/**
+ * A finished deletion's record is the proof that the workspace was erased, and what its
+ * requester sees under "my deletions"; it is kept this long after finishing, then deleted
+ * (docs/operations.md, Data retention). Failed ones stay until they succeed.
+ */
+export const DELETION_RECORD_RETENTION_DAYS = 365;
+
+export async function purgeOldDeletionRecords(db: DbOrTx, now: number): Promise<number> {
+  const result = await db
+    .deleteFrom('workspace_deletions')
+    .where('state', '=', 'done')
+    .where('finished_at', '<', now - DELETION_RECORD_RETENTION_DAYS * DAY_MS)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db, DbOrTx } from '../../db/database.js';
+import { DAY_MS } from '../../lib/clock.js';
 import type {
   ConversationStatus,
   NotificationsTable,
@@ -229,4 +230,33 @@ export async function staleConversationIds(db: Db, after: string | null, limit: 
   if (after !== null) q = q.where('c.id', '>', after);
   const rows = await q.orderBy('c.id').limit(limit).execute();
   return rows.map((r) => r.id);
+}
+
+/** How long alert records stay (docs/operations.md, Data retention). */
+export const SLA_RETENTION = {
+  /** A notification someone has read. */
+  readNotificationDays: 90,
+  /** One nobody read: kept longer, since it may still be news to someone back from leave. */
+  unreadNotificationDays: 365,
+  /** A finished email or webhook delivery (its log entry; pending ones stay until sent or failed). */
+  finishedDeliveryDays: 90,
+} as const;
+
+/** Deletes notifications and finished deliveries past SLA_RETENTION; returns what went. */
+export async function purgeOldAlerts(db: DbOrTx, now: number): Promise<{ notifications: number; deliveries: number }> {
+  const notifications = await db
+    .deleteFrom('notifications')
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('read_at', 'is not', null), eb('created_at', '<', now - SLA_RETENTION.readNotificationDays * DAY_MS)]),
+        eb('created_at', '<', now - SLA_RETENTION.unreadNotificationDays * DAY_MS),
+      ]),
+    )
+    .executeTakeFirst();
+  const deliveries = await db
+    .deleteFrom('sla_deliveries')
+    .where('status', 'in', ['delivered', 'failed'])
+    .where('created_at', '<', now - SLA_RETENTION.finishedDeliveryDays * DAY_MS)
+    .executeTakeFirst();
+  return { notifications: Number(notifications.numDeletedRows), deliveries: Number(deliveries.numDeletedRows) };
 }
