@@ -99,7 +99,7 @@ try {
     payload: { mapping },
   });
   if (commit.statusCode !== 202) throw new Error(`commit ${commit.statusCode}: ${commit.body}`);
-  const done = await waitForImport(t.app, owner.cookie, owner.workspaceId, id, 600_000);
+  const done = await waitForImport(t.app, owner.cookie, owner.workspaceId, id, 600_000, 500);
   const finished = performance.now();
   const peak = sampler.stop();
   if (done.status !== 'done' || done.created !== COUNT) throw new Error(`import ended ${JSON.stringify(done)}`);

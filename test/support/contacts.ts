@@ -35,6 +35,8 @@ export async function waitForImport(
   workspaceId: string,
   importId: string,
   timeoutMs = 60_000,
+  /** How often to ask; the web app asks every 500 ms. */
+  intervalMs = 20,
 ): Promise<ContactImportDtoT> {
   const until = Date.now() + timeoutMs;
   for (;;) {
@@ -47,7 +49,7 @@ export async function waitForImport(
     const body = response.json<ContactImportDtoT>();
     if (body.status === 'done' || body.status === 'failed') return body;
     if (Date.now() > until) throw new Error(`import still ${body.status} after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
 

@@ -24,6 +24,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { ContactImportDtoT, FieldValueT } from '../../../contracts/contacts.js';
 import { CONTACT_NAME_MAX, CONTACT_NOTES_MAX } from '../../../contracts/contacts.js';
 import { LABEL_COLORS } from '../../../contracts/inbox.js';
+import { insertMany } from '../../db/bulk.js';
 import type { Db, DbOrTx } from '../../db/database.js';
 import { AppError, validation } from '../../http/errors.js';
 import { iso, type Clock } from '../../lib/clock.js';
@@ -31,25 +32,18 @@ import { newId } from '../../lib/ids.js';
 import type { ActivityService } from '../activity/service.js';
 import type { Caller } from '../caller.js';
 import { applyOptChange } from './opt-out.js';
+import { addContactLabels, findLabelsByNames, insertLabelRows, listContactFields, type ContactFieldRow, type ContactRow } from './repo.js';
 import {
-  addContactLabels,
-  findContactsByPhones,
-  findLabelsByNames,
-  insertLabelRows,
-  listContactFields,
-  type ContactFieldRow,
-  type ContactRow,
-} from './repo.js';
-import {
-  acceptedPage,
   clearStaged,
+  contactsOfStagedLines,
   deleteAccepted,
   deleteImport,
   findImport,
   insertImport,
   insertStaged,
-  rejectedPage,
+  refreshContactStatistics,
   stagedByPhones,
+  stagedPage,
   staleImports,
   updateImport,
   updateStaged,
@@ -63,6 +57,8 @@ const SAMPLE_BYTES = 64 * 1024;
 const PREVIEW_ROWS = 10;
 const STAGE_BATCH = 1000;
 const APPLY_BATCH = 1000;
+/** An import touching this many contacts refreshes the planner's statistics before it is done. */
+const STATISTICS_AFTER_ROWS = 1000;
 const LABEL_MAX = 40;
 const LABELS_PER_ROW_MAX = 20;
 /** Uploads and reports are kept this long, then cleared at the next upload. */
@@ -544,18 +540,11 @@ export function createContactImporter(deps: { db: Db; clock: Clock; dataDir: str
       let after = 0;
       let sequence = 0;
       for (;;) {
-        const page = await acceptedPage(tx, ws, row.id, after, APPLY_BATCH);
+        const page = await stagedPage(tx, ws, row.id, 'accepted', after, APPLY_BATCH);
         if (page.length === 0) break;
-        after = page[page.length - 1]!.line;
-        const existing = new Map(
-          (
-            await findContactsByPhones(
-              tx,
-              ws,
-              page.map((p) => p.phone!),
-            )
-          ).map((c) => [c.phone, c]),
-        );
+        const lastLine = page[page.length - 1]!.line;
+        const existing = new Map((await contactsOfStagedLines(tx, ws, row.id, after, lastLine)).map((c) => [c.phone, c]));
+        after = lastLine;
         const fresh: ContactRow[] = [];
         const optOuts: Array<{ contact: ContactRow; optedOut: boolean }> = [];
         const pairs: Array<{ contactId: string; labelId: string }> = [];
@@ -610,12 +599,7 @@ export function createContactImporter(deps: { db: Db; clock: Clock; dataDir: str
           if (p.opted_out === 1) optOuts.push({ contact, optedOut: true });
           labelsOf(p, contact.id);
         }
-        for (let i = 0; i < fresh.length; i += 200) {
-          await tx
-            .insertInto('contacts')
-            .values(fresh.slice(i, i + 200))
-            .execute();
-        }
+        await insertMany(tx, 'contacts', fresh);
         created += fresh.length;
         for (const o of optOuts)
           await applyOptChange(tx, ws, o.contact, { optedOut: o.optedOut, source: 'import', userId: caller.userId }, now);
@@ -624,6 +608,8 @@ export function createContactImporter(deps: { db: Db; clock: Clock; dataDir: str
           throw new Error('injected failure during import');
       }
       await deleteAccepted(tx, ws, row.id);
+      // Inside the transaction, so the import is reported done only once the planner knows the new rows.
+      if (created + updated >= STATISTICS_AFTER_ROWS) await refreshContactStatistics(tx);
       await updateImport(tx, ws, row.id, {
         status: 'done',
         created_count: created,
@@ -793,7 +779,7 @@ export function createContactImporter(deps: { db: Db; clock: Clock; dataDir: str
       yield '\uFEFF' + stringify([['row', 'reason', ...headers]]);
       let after = 0;
       for (;;) {
-        const page = await rejectedPage(db, workspaceId, importId, after, 1000);
+        const page = await stagedPage(db, workspaceId, importId, 'rejected', after, 1000);
         if (page.length === 0) break;
         after = page[page.length - 1]!.line;
         yield stringify(page.map((r) => [String(r.line), r.error ?? '', ...(JSON.parse(r.raw ?? '[]') as string[]).map(safeCell)]));

@@ -1,5 +1,8 @@
+import { sql, type Kysely } from 'kysely';
+import { insertMany } from '../../db/bulk.js';
 import type { DbOrTx } from '../../db/database.js';
-import type { ContactImportRowsTable, ContactImportsTable } from '../../db/tables.js';
+import { isPostgres } from '../../db/dialect.js';
+import type { ContactImportRowsTable, ContactImportsTable, ContactsTable } from '../../db/tables.js';
 
 export type ImportRow = ContactImportsTable;
 export type StagedRow = ContactImportRowsTable;
@@ -59,10 +62,7 @@ export async function stagedByPhones(db: DbOrTx, workspaceId: string, importId: 
 }
 
 export async function insertStaged(db: DbOrTx, rows: readonly StagedRow[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 300) {
-    const part = rows.slice(i, i + 300);
-    if (part.length > 0) await db.insertInto('contact_import_rows').values(part).execute();
-  }
+  await insertMany(db, 'contact_import_rows', rows);
 }
 
 export async function updateStaged(db: DbOrTx, row: StagedRow): Promise<void> {
@@ -74,11 +74,12 @@ export async function updateStaged(db: DbOrTx, row: StagedRow): Promise<void> {
     .execute();
 }
 
-/** Accepted rows in file order, one page after `afterLine`. */
-export async function acceptedPage(
+/** Staged rows of one kind (accepted: no error; rejected: with its reason) in file order, one page after `afterLine`. */
+export async function stagedPage(
   db: DbOrTx,
   workspaceId: string,
   importId: string,
+  kind: 'accepted' | 'rejected',
   afterLine: number,
   limit: number,
 ): Promise<StagedRow[]> {
@@ -87,30 +88,39 @@ export async function acceptedPage(
     .selectAll()
     .where('import_id', '=', importId)
     .where('workspace_id', '=', workspaceId)
-    .where('error', 'is', null)
+    .where('error', kind === 'accepted' ? 'is' : 'is not', null)
     .where('line', '>', afterLine)
     .orderBy('line')
     .limit(limit)
     .execute();
 }
 
-export async function rejectedPage(
+/**
+ * The contacts that already exist for the accepted rows on lines (afterLine, lastLine]: one
+ * semi-join on the staged rows instead of binding every phone of the page as a parameter.
+ */
+export async function contactsOfStagedLines(
   db: DbOrTx,
   workspaceId: string,
   importId: string,
   afterLine: number,
-  limit: number,
-): Promise<StagedRow[]> {
+  lastLine: number,
+): Promise<ContactsTable[]> {
   return db
-    .selectFrom('contact_import_rows')
+    .selectFrom('contacts')
     .selectAll()
-    .where('import_id', '=', importId)
     .where('workspace_id', '=', workspaceId)
-    .where('error', 'is not', null)
-    .where('line', '>', afterLine)
-    .orderBy('line')
-    .limit(limit)
-    .execute();
+    .where('phone', 'in', (eb) =>
+      eb
+        .selectFrom('contact_import_rows')
+        .select('phone')
+        .where('import_id', '=', importId)
+        .where('workspace_id', '=', workspaceId)
+        .where('error', 'is', null)
+        .where('line', '>', afterLine)
+        .where('line', '<=', lastLine),
+    )
+    .execute() as Promise<ContactsTable[]>;
 }
 
 export async function deleteAccepted(db: DbOrTx, workspaceId: string, importId: string): Promise<void> {
@@ -120,4 +130,14 @@ export async function deleteAccepted(db: DbOrTx, workspaceId: string, importId: 
     .where('workspace_id', '=', workspaceId)
     .where('error', 'is', null)
     .execute();
+}
+
+/**
+ * After a large import the planner's row estimates for the contact tables are stale
+ * (a fresh table looks empty until autovacuum's next pass), and PostgreSQL then
+ * picks plans that sort the whole list for every page: refresh them at once.
+ */
+export async function refreshContactStatistics(db: DbOrTx): Promise<void> {
+  if (isPostgres(db as unknown as Kysely<unknown>)) await sql`analyze contacts, contact_labels, search_docs`.execute(db);
+  else await sql`pragma optimize`.execute(db);
 }

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { insertMany } from '../../db/bulk.js';
 import type { DbOrTx } from '../../db/database.js';
 import { isPostgres } from '../../db/dialect.js';
 import type { ContactFieldsTable, ContactsTable, OptEventsTable, OptOutSettingsTable } from '../../db/tables.js';
@@ -277,11 +278,22 @@ export function contactQuery(db: DbOrTx, workspaceId: string, filter: ContactFil
     const ids = filter.ids;
     q = ids.length === 0 ? q.where(sql<boolean>`1 = 0`) : q.where('id', 'in', ids);
   } else if (filter.terms?.length || filter.phonePrefixes?.length) {
-    const search = searchSubquery(db, workspaceId, filter);
-    q = q.where('id', 'in', search);
+    // Phone ranges stay plain predicates on the contact row (not an id subquery), so a broad
+    // prefix can walk the sort order's index and stop at a page instead of sorting every match.
+    const terms = filter.terms?.length ? searchSubquery(db, workspaceId, { terms: filter.terms }) : null;
+    const prefixes = filter.phonePrefixes ?? [];
+    q = q.where((eb) =>
+      eb.or([
+        ...(terms ? [eb('id', 'in', terms)] : []),
+        ...prefixes.map((prefix) => eb.and([eb('phone', '>=', prefix), eb('phone', '<', phoneRangeEnd(prefix))])),
+      ]),
+    );
   }
   return q;
 }
+
+/** ':' sorts right after '9': [prefix, prefix + ':') is every string starting with the digits. */
+const phoneRangeEnd = (prefix: string) => prefix + ':';
 
 /** Ids of the contacts whose names (full-text index) or phone (index range) match the search. */
 function searchSubquery(db: DbOrTx, workspaceId: string, filter: ContactFilter) {
@@ -309,9 +321,10 @@ function searchSubquery(db: DbOrTx, workspaceId: string, filter: ContactFilter) 
     }
   }
   for (const prefix of filter.phonePrefixes ?? []) {
-    // ':' sorts right after '9': [prefix, prefix + ':') is every string starting with the digits.
     parts.push(
-      sql<{ id: string }>`select id from contacts where workspace_id = ${workspaceId} and phone >= ${prefix} and phone < ${prefix + ':'}`,
+      sql<{
+        id: string;
+      }>`select id from contacts where workspace_id = ${workspaceId} and phone >= ${prefix} and phone < ${phoneRangeEnd(prefix)}`,
     );
   }
   return sql<string>`(${sql.join(parts, sql` union `)})`;
@@ -438,15 +451,7 @@ export async function labelsOfContacts(db: DbOrTx, workspaceId: string, contactI
 
 export async function addContactLabels(db: DbOrTx, workspaceId: string, pairs: ReadonlyArray<{ contactId: string; labelId: string }>) {
   const rows = pairs.map((p) => ({ contact_id: p.contactId, label_id: p.labelId, workspace_id: workspaceId }));
-  for (const part of chunks(rows, 300)) {
-    if (part.length > 0) {
-      await db
-        .insertInto('contact_labels')
-        .values(part)
-        .onConflict((oc) => oc.columns(['contact_id', 'label_id']).doNothing())
-        .execute();
-    }
-  }
+  await insertMany(db, 'contact_labels', rows, { ignoreConflicts: ['contact_id', 'label_id'] });
 }
 
 export async function replaceContactLabels(db: DbOrTx, workspaceId: string, contactId: string, labelIds: readonly string[]) {
