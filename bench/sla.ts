@@ -258,6 +258,7 @@ async function reportBench(database: TestDatabase): Promise<void> {
     bus: createInProcessBus(),
     box: createSecretBox(Buffer.alloc(32, 7)),
     tracker: { resyncWorkspace: async () => 0 },
+    allowPrivateWebhooks: false,
   });
   const caller: Caller = { userId: USERS[0]!, sessionId: null, name: 'Owner', email: 'o@bench.test', isInstanceAdmin: false, ip: null };
   const from = new Date(FROM).toISOString();

@@ -130,7 +130,17 @@ export function createServices(deps: {
   const numbers = createNumbersService({ db, clock, access, activity, bus, manager: numberManager });
   const contacts = createContactsService({ db, clock, access, activity, bus, mediaStore, dataDir: deps.config.dataDir, usage });
   const realtime = createRealtimeHub({ bus, access, logger });
-  const sla = createSlaModule({ db, clock, bus, access, activity, box, holderId: numberManager.holderId, logger });
+  const sla = createSlaModule({
+    db,
+    clock,
+    bus,
+    access,
+    activity,
+    box,
+    holderId: numberManager.holderId,
+    allowPrivateWebhooks: deps.config.webhooksAllowPrivate,
+    logger,
+  });
   const campaignEngine = createCampaignEngine({ db, clock, bus, activity, holderId: numberManager.holderId });
   const campaigns = createCampaignsService({ db, clock, access, activity, bus, engine: campaignEngine, usage });
   const privacy = createPrivacyService({ db, clock, activity });

@@ -25,6 +25,7 @@ describe('loadConfig', () => {
       sessionTtlDays: 30,
       bodyLimitBytes: 1024 * 1024,
       trustProxy: false,
+      webhooksAllowPrivate: false,
     });
     expect(config.publicUrl.origin).toBe('http://localhost:3000');
   });

@@ -21,6 +21,8 @@ export interface Config {
   trustProxy: boolean;
   /** WhatsApp Web socket endpoint; null uses the engine's own. A local protocol peer (tests, demos) points it at loopback. */
   waWebSocketUrl: URL | null;
+  /** Let SLA webhooks post to loopback, link-local and private addresses (an internal service of a self-hosted shop). */
+  webhooksAllowPrivate: boolean;
 }
 
 export class ConfigError extends Error {
@@ -112,5 +114,6 @@ export function loadConfig(env: Env = process.env): Config {
     bodyLimitBytes: readInteger(env, 'WASPHERE_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),
     trustProxy: readBoolean(env, 'WASPHERE_TRUST_PROXY', false),
     waWebSocketUrl,
+    webhooksAllowPrivate: readBoolean(env, 'WASPHERE_WEBHOOKS_ALLOW_PRIVATE', false),
   };
 }

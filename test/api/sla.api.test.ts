@@ -26,7 +26,8 @@ describe('SLA', () => {
   const clock = fakeClock(T0);
   const t = freshAppPerTest(() => {
     clock.set(T0);
-    return { clock };
+    // The webhook receiver below listens on loopback, which an install posts to only when told.
+    return { clock, env: { WASPHERE_WEBHOOKS_ALLOW_PRIVATE: 'true' } };
   });
 
   async function setup() {
@@ -413,7 +414,14 @@ describe('SLA', () => {
       // An evaluator without its own sender, so this test's worker (with a fake mail server) sends.
       expect(await createSlaEvaluator({ db: t().database.db, clock, bus: t().services.bus }).runOnce()).toBe(1);
       const email = createMemoryEmailSender();
-      const worker = createDeliveryWorker({ db: t().database.db, clock, box: t().services.box, holderId: 'test', email });
+      const worker = createDeliveryWorker({
+        db: t().database.db,
+        clock,
+        box: t().services.box,
+        holderId: 'test',
+        email,
+        allowPrivateTargets: true,
+      });
       await worker.runOnce();
       expect(email.sent).toMatchObject([
         { to: 'ops@example.test', subject: '[WaSphere] SLA at risk: first response', host: 'mail.example.test' },

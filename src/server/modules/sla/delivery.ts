@@ -5,8 +5,11 @@
  * same time, and retried with backoff until it is delivered or gives up.
  */
 import { createHmac } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
 import type { Db } from '../../db/database.js';
 import type { Clock } from '../../lib/clock.js';
+import { checkOutboundUrl, publicOnlyLookup } from '../../lib/outbound-url.js';
 import type { SecretBox } from '../../lib/secrets.js';
 import type { DeliveryRow } from './repo.js';
 import type { EmailSender, SmtpSettings } from './smtp.js';
@@ -20,13 +23,39 @@ export interface WebhookPoster {
   post(url: string, body: string, headers: Record<string, string>): Promise<{ status: number }>;
 }
 
-export const fetchPoster: WebhookPoster = {
-  async post(url, body, headers) {
-    const response = await fetch(url, { method: 'POST', body, headers, signal: AbortSignal.timeout(TIMEOUT_MS), redirect: 'manual' });
-    await response.body?.cancel();
-    return { status: response.status };
-  },
-};
+/**
+ * Posts with node's http client so the address check sits in the connection itself
+ * (publicOnlyLookup): the address that passed is the one connected to. Redirects are
+ * never followed — a 3xx answer is a failed delivery — so a public URL cannot bounce
+ * the request to a private one.
+ */
+export function httpPoster(options: { allowPrivate: boolean }): WebhookPoster {
+  return {
+    post(url, body, headers) {
+      const problem = checkOutboundUrl(url, options);
+      if (problem) return Promise.reject(new Error(problem.message));
+      const target = new URL(url);
+      const client = target.protocol === 'https:' ? https : http;
+      return new Promise((resolve, reject) => {
+        const request = client.request(
+          target,
+          {
+            method: 'POST',
+            headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+            signal: AbortSignal.timeout(TIMEOUT_MS),
+            ...(options.allowPrivate ? {} : { lookup: publicOnlyLookup }),
+          },
+          (response) => {
+            response.resume();
+            resolve({ status: response.statusCode ?? 0 });
+          },
+        );
+        request.on('error', reject);
+        request.end(body);
+      });
+    },
+  };
+}
 
 /** `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`; receivers recompute it and compare, and refuse old timestamps. */
 export function signWebhook(secret: string, body: string, atMs: number): string {
@@ -41,10 +70,12 @@ export function createDeliveryWorker(deps: {
   box: SecretBox;
   holderId: string;
   email: EmailSender;
+  /** Instance setting WASPHERE_WEBHOOKS_ALLOW_PRIVATE: may webhooks go to loopback, link-local and private addresses? */
+  allowPrivateTargets: boolean;
   webhook?: WebhookPoster;
 }) {
   const { db, clock, box } = deps;
-  const webhook = deps.webhook ?? fetchPoster;
+  const webhook = deps.webhook ?? httpPoster({ allowPrivate: deps.allowPrivateTargets });
 
   async function claim(now: number, limit: number): Promise<DeliveryRow[]> {
     const candidates = await db

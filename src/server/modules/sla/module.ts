@@ -33,6 +33,8 @@ export function createSlaModule(deps: {
   activity: ActivityService;
   box: SecretBox;
   holderId: string;
+  /** WASPHERE_WEBHOOKS_ALLOW_PRIVATE (lib/outbound-url.ts). */
+  allowPrivateWebhooks: boolean;
   logger?: Logger;
   options?: SlaOptions;
 }) {
@@ -46,6 +48,7 @@ export function createSlaModule(deps: {
     box: deps.box,
     holderId: deps.holderId,
     email: deps.options?.email ?? smtpSender,
+    allowPrivateTargets: deps.allowPrivateWebhooks,
     ...(deps.options?.webhook ? { webhook: deps.options.webhook } : {}),
   });
   evaluator = createSlaEvaluator({
@@ -58,7 +61,16 @@ export function createSlaModule(deps: {
     ...(deps.options?.timers ? { timers: deps.options.timers } : {}),
     ...(deps.options?.sweepMs ? { sweepMs: deps.options.sweepMs } : {}),
   });
-  const service = createSlaService({ db, clock, access: deps.access, activity: deps.activity, bus, box: deps.box, tracker });
+  const service = createSlaService({
+    db,
+    clock,
+    access: deps.access,
+    activity: deps.activity,
+    bus,
+    box: deps.box,
+    tracker,
+    allowPrivateWebhooks: deps.allowPrivateWebhooks,
+  });
   const dashboard = createDashboardService({ db, clock, access: deps.access });
   return { tracker, deliveries, evaluator, service, dashboard };
 }

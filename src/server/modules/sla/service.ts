@@ -18,8 +18,9 @@ import type {
 import type { PageOf } from '../../../contracts/common.js';
 import type { Db } from '../../db/database.js';
 import { iso, DAY_MS, type Clock } from '../../lib/clock.js';
+import { checkOutboundUrl } from '../../lib/outbound-url.js';
 import type { SecretBox } from '../../lib/secrets.js';
-import { validation } from '../../http/errors.js';
+import { AppError, validation } from '../../http/errors.js';
 import type { EventBus } from '../../realtime/bus.js';
 import type { ActivityService } from '../activity/service.js';
 import type { Caller } from '../caller.js';
@@ -76,6 +77,7 @@ export function createSlaService(deps: {
   bus: EventBus;
   box: SecretBox;
   tracker: Pick<SlaTracker, 'resyncWorkspace'>;
+  allowPrivateWebhooks: boolean;
 }) {
   const { db, clock, access, box } = deps;
 
@@ -227,8 +229,8 @@ export function createSlaService(deps: {
         }
       }
       if (body.webhookUrl !== undefined) {
-        if (body.webhookUrl !== null && !/^https?:\/\//i.test(body.webhookUrl))
-          throw validation('Invalid webhook URL.', { webhookUrl: 'must start with http:// or https://' });
+        const problem = body.webhookUrl === null ? null : checkOutboundUrl(body.webhookUrl, { allowPrivate: deps.allowPrivateWebhooks });
+        if (problem) throw new AppError(400, problem.code, problem.message, { fields: { webhookUrl: problem.message } });
         row.webhook_url = body.webhookUrl;
         if (body.webhookUrl && !row.webhook_secret) row.webhook_secret = box.seal(`whsec_${randomBytes(24).toString('hex')}`);
       }
