@@ -229,6 +229,32 @@ describe('ingest', () => {
       expect((await conversations(h.number.id)).map((c) => c.status)).toEqual(['resolved', 'resolved']);
     });
 
+    it('a batch enters the search index in batch order: text, caption and document name; nothing for an empty message or a duplicate', async () => {
+      const ivy = customer('447700900131');
+      const batch = [
+        inbound({ chat: ivy, text: 'first question' }),
+        inbound({ chat: ivy, kind: 'document', text: null, media: mediaInfo({ mimetype: 'application/pdf', fileName: 'invoice-77.pdf' }) }),
+        inbound({ chat: ivy, kind: 'image', text: null, media: mediaInfo() }),
+        inbound({ chat: ivy, kind: 'image', text: 'the red one', media: mediaInfo({ fileName: 'teapot.jpg' }) }),
+        inbound({ chat: ivy, text: 'last words' }),
+      ];
+      // Out of timestamp order on purpose: the index follows the batch as delivered.
+      [batch[0], batch[4]] = [
+        { ...batch[0]!, timestamp: batch[4]!.timestamp },
+        { ...batch[4]!, timestamp: batch[0]!.timestamp },
+      ];
+      await h.ingest.messages(h.number, batch, LIVE);
+      await h.ingest.messages(h.number, batch.slice(0, 2), LIVE);
+      const docs = await h.db
+        .selectFrom('search_docs as d')
+        .innerJoin('messages as m', 'm.id', 'd.message_id')
+        .select(['d.body', 'd.conversation_id', 'm.conversation_id as message_conversation_id', 'd.workspace_id'])
+        .orderBy('d.id')
+        .execute();
+      expect(docs.map((d) => d.body)).toEqual(['first question', 'invoice-77.pdf', 'the red one teapot.jpg', 'last words']);
+      expect(docs.every((d) => d.conversation_id === d.message_conversation_id && d.workspace_id === h.number.workspaceId)).toBe(true);
+    });
+
     it('a live message is stored while a long history import is still running in chunks', async () => {
       const people = Array.from({ length: 50 }, (_, i) => customer(`4477009${String(10000 + i)}`));
       const history = Array.from({ length: 5000 }, (_, i) => inbound({ chat: people[i % 50]!, timestamp: Date.parse('2025-01-01') + i }));
