@@ -1,7 +1,8 @@
 /**
  * PNGs of the privacy pages into ./screenshots/ (gitignored): Settings → Profile
  * (your data, consent, delete account), Settings → Workspace (retention, danger
- * zone), Settings → Instance (usage), the deletion progress page, Privacy and Cookies.
+ * zone), Settings → Instance (usage), the deletion progress page, Privacy and Cookies, and the
+ * account page of a person left without a workspace.
  *   npx vite build && npx tsx scripts/privacy-screenshots.ts
  */
 import fs from 'node:fs';
@@ -60,6 +61,12 @@ async function main(): Promise<void> {
     await page.goto('/legal/cookies');
     await page.getByRole('heading', { name: 'Cookie Policy' }).waitFor();
     await shot('privacy-08-cookies-page');
+    // Left without a workspace: the account page.
+    await page.request.delete(`/api/v1/workspaces/${ws}`, { data: { confirmName: 'My store' } });
+    await page.goto('/');
+    await page.getByRole('heading', { name: 'You’re not in a workspace yet' }).waitFor();
+    await page.getByRole('link', { name: 'Download my data' }).waitFor();
+    await shot('privacy-09-no-workspace');
   } finally {
     await browser.close();
     await server.close();

@@ -25,6 +25,7 @@ const CampaignPage = lazy(() => import('./features/campaigns/CampaignPage'));
 const NumberDetailPage = lazy(() => import('./features/numbers/NumberDetailPage'));
 const WorkspaceDeletionPage = lazy(() => import('./features/privacy/WorkspaceDeletionPage'));
 const SettingsRedirect = lazy(() => import('./features/privacy/SettingsRedirect'));
+const AccountPage = lazy(() => import('./features/account/AccountPage'));
 
 const page = (node: ReactNode) => <Suspense fallback={<FullPageLoader />}>{node}</Suspense>;
 
@@ -42,6 +43,7 @@ export const router = createBrowserRouter([
     children: [
       { path: '/', element: <RootRedirect /> },
       { path: '/settings/:tab?', element: page(<SettingsRedirect />) },
+      { path: '/account/:tab?', element: page(<AccountPage />) },
       { path: '/workspace-deletions/:deletionId', element: page(<WorkspaceDeletionPage />) },
       {
         path: '/w/:workspaceId',

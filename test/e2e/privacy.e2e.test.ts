@@ -122,40 +122,130 @@ describe('privacy', () => {
     expect(await usageCount(me.user.id)).toBe(0);
   });
 
-  it('deletes an account after the password, lands on sign-in; the last owner is told to hand over first', async () => {
-    const ws = await signUpFirstUser(page);
-    const added = await page.request.post(`/api/v1/workspaces/${ws}/members`, {
-      data: { name: 'Dora Departing', email: 'dora@example.com', password: 'a long enough password', role: 'agent' },
-    });
-    expect(added.status()).toBe(201);
+  it(
+    'deletes an account after the password, lands on sign-in; the last owner is told to hand over first',
+    { timeout: 180_000 },
+    async () => {
+      const ws = await signUpFirstUser(page);
+      const added = await page.request.post(`/api/v1/workspaces/${ws}/members`, {
+        data: { name: 'Dora Departing', email: 'dora@example.com', password: 'a long enough password', role: 'agent' },
+      });
+      expect(added.status()).toBe(201);
 
-    // The owner cannot: last owner of "My store".
-    await page.goto(`/w/${ws}/settings/profile`);
-    await page.getByRole('button', { name: 'Delete account' }).click();
-    await page.getByRole('dialog').getByRole('textbox', { name: 'Password', exact: true }).fill(OWNER.password);
-    await page.getByRole('button', { name: 'Delete my account' }).click();
-    await visible(page.getByText('You are the only owner of'));
-    await visible(page.getByRole('dialog').getByText('My store'));
+      // The owner cannot: last owner of "My store".
+      await page.goto(`/w/${ws}/settings/profile`);
+      await page.getByRole('button', { name: 'Delete account' }).click();
+      await page.getByRole('dialog').getByRole('textbox', { name: 'Password', exact: true }).fill(OWNER.password);
+      await page.getByRole('button', { name: 'Delete my account' }).click();
+      await visible(page.getByText('You are the only owner of'));
+      await visible(page.getByRole('dialog').getByText('My store'));
 
-    const dora = await newContext(browser, server.url);
-    try {
-      await dora.page.goto('/signin');
-      await signIn(dora.page, 'dora@example.com', 'a long enough password');
-      await dora.page.waitForURL(/\/w\//);
-      await dora.page.goto(`/w/${ws}/settings/profile`);
-      await dora.page.getByRole('button', { name: 'Delete account' }).click();
-      await dora.page.getByRole('dialog').getByRole('textbox', { name: 'Password', exact: true }).fill('not the password');
-      await dora.page.getByRole('button', { name: 'Delete my account' }).click();
-      await visible(dora.page.getByText('The password is not correct.'));
-      await dora.page.getByRole('dialog').getByRole('textbox', { name: 'Password', exact: true }).fill('a long enough password');
-      await dora.page.getByRole('button', { name: 'Delete my account' }).click();
-      await dora.page.waitForURL((url) => url.pathname === '/signin');
-      expect(await dora.context.cookies()).toEqual([]);
-      expect(await server.database.db.selectFrom('users').select('id').where('email', '=', 'dora@example.com').execute()).toEqual([]);
-    } finally {
-      await dora.context.close();
+      const dora = await newContext(browser, server.url);
+      try {
+        await dora.page.goto('/signin');
+        await signIn(dora.page, 'dora@example.com', 'a long enough password');
+        await dora.page.waitForURL(/\/w\//);
+        await dora.page.goto(`/w/${ws}/settings/profile`);
+        await dora.page.getByRole('button', { name: 'Delete account' }).click();
+        await dora.page.getByRole('dialog').getByRole('textbox', { name: 'Password', exact: true }).fill('not the password');
+        await dora.page.getByRole('button', { name: 'Delete my account' }).click();
+        await visible(dora.page.getByText('The password is not correct.'));
+        await dora.page.getByRole('dialog').getByRole('textbox', { name: 'Password', exact: true }).fill('a long enough password');
+        await dora.page.getByRole('button', { name: 'Delete my account' }).click();
+        await dora.page.waitForURL((url) => url.pathname === '/signin');
+        expect(await dora.context.cookies()).toEqual([]);
+        expect(await server.database.db.selectFrom('users').select('id').where('email', '=', 'dora@example.com').execute()).toEqual([]);
+      } finally {
+        await dora.context.close();
+      }
+    },
+  );
+
+  /** Each right on the Privacy page links to the control that fulfils it. */
+  const RIGHTS = [
+    { link: 'Settings → Profile → Download my data', control: (p: Page) => p.getByRole('link', { name: 'Download my data' }) },
+    { link: 'Settings → Profile', control: (p: Page) => p.getByRole('textbox', { name: 'Name' }) },
+    { link: 'Settings → Profile → Delete account', control: (p: Page) => p.getByRole('button', { name: 'Delete account' }) },
+    { link: 'Settings → Profile → Privacy', control: (p: Page) => p.getByRole('switch', { name: 'Allow optional analytics' }) },
+  ];
+  async function followRights(path: RegExp) {
+    for (const right of RIGHTS) {
+      await page.goto('/legal/privacy');
+      await page.getByRole('article').getByRole('link', { name: right.link, exact: true }).click();
+      await page.waitForURL(path);
+      await visible(right.control(page));
     }
-  });
+  }
+
+  it(
+    'a person left without a workspace reaches their account: data, consent, Privacy page links, deletion',
+    { timeout: 180_000 },
+    async () => {
+      const ws = await signUpFirstUser(page);
+      const deleted = await page.request.delete(`/api/v1/workspaces/${ws}`, { data: { confirmName: 'My store' } });
+      expect(deleted.status()).toBe(202);
+
+      // The dashboard, the old workspace and Settings all lead to the account page.
+      for (const start of ['/', `/w/${ws}/inbox`, '/settings/profile']) {
+        await page.goto(start);
+        await page.waitForURL((url) => url.pathname === '/account/profile');
+        await visible(page.getByRole('heading', { name: 'You’re not in a workspace yet' }));
+      }
+      await visible(page.getByRole('button', { name: 'Create workspace' }));
+      await page.getByTestId('user-menu').click();
+      await page.getByRole('menuitem', { name: 'Settings' }).click();
+      await page.waitForURL((url) => url.pathname === '/account/profile');
+
+      // Access: the archive downloads.
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download my data' }).click()]);
+      const data = JSON.parse(
+        readStoredZip(fs.readFileSync((await download.path())!))
+          .get('account.json')!
+          .toString('utf8'),
+      );
+      expect(data.profile).toMatchObject({ email: OWNER.email });
+      expect(data.memberships).toEqual([]);
+
+      // Consent: on, then withdrawn, with the cookie following.
+      const toggle = page.getByRole('switch', { name: 'Allow optional analytics' });
+      await toggle.click();
+      await visible(page.getByText('Analytics allowed.'));
+      expect((await context.cookies()).map((c) => c.name).sort()).toEqual(['wasphere_analytics', 'wasphere_session']);
+      await toggle.click();
+      await visible(page.getByText('Analytics consent withdrawn.'));
+      expect((await context.cookies()).map((c) => c.name)).toEqual(['wasphere_session']);
+
+      // Every right on the Privacy page links to its control, here too.
+      await followRights(/\/account\/profile$/);
+
+      // Deletion: no workspace left to hand over, so the account goes.
+      await page.getByRole('button', { name: 'Delete account' }).click();
+      await page.getByRole('dialog').getByRole('textbox', { name: 'Password', exact: true }).fill(OWNER.password);
+      await page.getByRole('button', { name: 'Delete my account' }).click();
+      await page.waitForURL((url) => url.pathname === '/signin');
+      expect(await server.database.db.selectFrom('users').select('id').where('email', '=', OWNER.email).execute()).toEqual([]);
+    },
+  );
+
+  it(
+    'a person without a workspace creates one from the account page; the Privacy page links then lead into it',
+    { timeout: 180_000 },
+    async () => {
+      const ws = await signUpFirstUser(page);
+      expect((await page.request.delete(`/api/v1/workspaces/${ws}`, { data: { confirmName: 'My store' } })).status()).toBe(202);
+      await page.goto('/');
+      await page.waitForURL((url) => url.pathname === '/account/profile');
+      await page.getByRole('textbox', { name: 'Workspace name' }).fill('Second Life Shop');
+      await page.getByRole('button', { name: 'Create workspace' }).click();
+      await page.waitForURL(/\/w\/[^/]+$/);
+      await visible(page.getByRole('navigation', { name: 'Main navigation' }));
+      const created = page.url().split('/w/')[1]!;
+      await followRights(new RegExp(`/w/${created}/settings/profile$`));
+      // The account page stays reachable, with a way back into the workspace.
+      await page.goto('/account');
+      await visible(page.getByRole('link', { name: 'Open Second Life Shop' }));
+    },
+  );
 
   it('deletes a workspace after typing its name and shows the erasure progress to the end', async () => {
     await signUpFirstUser(page);

@@ -1,11 +1,14 @@
 import { Navigate, useParams } from 'react-router';
 import { useMe } from '../auth/api';
 
-/** `/settings/:tab`: the same tab in the first workspace (links from the legal pages, which know no workspace). */
+/**
+ * `/settings/:tab`: the same tab in the first workspace (links from the legal pages, which know
+ * no workspace), or the account page for someone in none.
+ */
 export default function SettingsRedirect() {
   const { tab } = useParams();
   const { data: me } = useMe();
   const first = me?.workspaces[0];
-  if (!first) return <Navigate to="/" replace />;
-  return <Navigate to={`/w/${first.id}/settings/${encodeURIComponent(tab ?? 'profile')}`} replace />;
+  const name = encodeURIComponent(tab ?? 'profile');
+  return <Navigate to={first ? `/w/${first.id}/settings/${name}` : `/account/${name}`} replace />;
 }
