@@ -1,30 +1,10 @@
 import fs from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestServer } from '../support/server.js';
-import { assertWebBuilt, launchBrowser, newContext, visible } from './browser.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useBrowserTest, visible } from './browser.js';
 import { nav, OWNER, signIn, signOut, signUpFirstUser } from './flows.js';
 
-let browser: Browser;
-let server: { url: string; close(): Promise<void> };
-let context: BrowserContext;
-let page: Page;
-
-beforeAll(async () => {
-  assertWebBuilt();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-beforeEach(async () => {
-  server = await startTestServer();
-  ({ context, page } = await newContext(browser, server.url));
-});
-afterEach(async () => {
-  await context?.close();
-  await server?.close();
-});
+const t = useBrowserTest();
 
 async function chooseOption(p: Page, label: string, option: string): Promise<void> {
   await p
@@ -36,19 +16,19 @@ async function chooseOption(p: Page, label: string, option: string): Promise<voi
 
 describe('activity log', () => {
   it('lists the sign-in and can be filtered by action', async () => {
-    const wsId = await signUpFirstUser(page);
-    await signOut(page);
-    await signIn(page, OWNER.email, OWNER.password);
-    await page.waitForURL(`${server.url}/w/${wsId}`);
+    const wsId = await signUpFirstUser(t.page);
+    await signOut(t.page);
+    await signIn(t.page, OWNER.email, OWNER.password);
+    await t.page.waitForURL(`${t.server.url}/w/${wsId}`);
 
-    await nav(page).getByRole('link', { name: 'Activity' }).click();
-    await page.waitForURL(`${server.url}/w/${wsId}/activity`);
-    const rows = page.getByTestId('activity-table').locator('tbody tr');
+    await nav(t.page).getByRole('link', { name: 'Activity' }).click();
+    await t.page.waitForURL(`${t.server.url}/w/${wsId}/activity`);
+    const rows = t.page.getByTestId('activity-table').locator('tbody tr');
     await visible(rows.filter({ hasText: 'Signed in' }).filter({ hasText: OWNER.name }));
     await visible(rows.filter({ hasText: 'Signed up' }));
 
-    await chooseOption(page, 'Action', 'Signed in');
-    await visible(page.getByRole('button', { name: 'Clear filters' }));
+    await chooseOption(t.page, 'Action', 'Signed in');
+    await visible(t.page.getByRole('button', { name: 'Clear filters' }));
     // Every remaining row is a sign-in.
     await rows.filter({ hasText: 'Signed up' }).waitFor({ state: 'detached' });
     const labels = await rows.locator('td:nth-child(3)').allInnerTexts();
@@ -56,40 +36,40 @@ describe('activity log', () => {
     expect(new Set(labels.map((l) => l.trim()))).toEqual(new Set(['Signed in']));
 
     // The export carries the same filter.
-    const href = await page.getByRole('link', { name: 'Export CSV' }).getAttribute('href');
+    const href = await t.page.getByRole('link', { name: 'Export CSV' }).getAttribute('href');
     expect(href).toContain(`/api/v1/workspaces/${wsId}/activity?`);
     expect(href).toContain('action=auth.login');
     expect(href).toContain('format=csv');
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Export CSV' }).click()]);
+    const [download] = await Promise.all([t.page.waitForEvent('download'), t.page.getByRole('link', { name: 'Export CSV' }).click()]);
     const csv = fs.readFileSync(await download.path(), 'utf8');
     const lines = csv.trim().split(/\r?\n/);
     expect(lines.length).toBeGreaterThan(1);
     expect(lines.slice(1).every((l) => l.includes(',auth.login,'))).toBe(true);
 
-    await chooseOption(page, 'Action', 'Failed sign-in');
-    await visible(page.getByText('Nothing matches these filters'));
+    await chooseOption(t.page, 'Action', 'Failed sign-in');
+    await visible(t.page.getByText('Nothing matches these filters'));
 
-    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await t.page.getByRole('button', { name: 'Clear filters' }).click();
     await visible(rows.filter({ hasText: 'Signed up' }));
   });
 
   it('filters by a date range, and the export carries the range', async () => {
-    const wsId = await signUpFirstUser(page);
-    await page.goto(`/w/${wsId}/activity`);
-    const rows = page.getByTestId('activity-table').locator('tbody tr');
+    const wsId = await signUpFirstUser(t.page);
+    await t.page.goto(`/w/${wsId}/activity`);
+    const rows = t.page.getByTestId('activity-table').locator('tbody tr');
     await visible(rows.filter({ hasText: 'Signed up' }));
 
     // Today only (the browser runs in UTC): pick the same day as start and end.
     const today = new Date();
     const dayLabel = today.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-    await page.getByLabel('Dates', { exact: true }).click();
-    const day = page.getByRole('button', { name: dayLabel, exact: true });
+    await t.page.getByLabel('Dates', { exact: true }).click();
+    const day = t.page.getByRole('button', { name: dayLabel, exact: true });
     await day.click();
     await day.click();
-    await visible(page.getByRole('button', { name: 'Clear filters' }));
+    await visible(t.page.getByRole('button', { name: 'Clear filters' }));
     await visible(rows.filter({ hasText: 'Signed up' }));
 
-    const href = new URL((await page.getByRole('link', { name: 'Export CSV' }).getAttribute('href')) ?? '', server.url);
+    const href = new URL((await t.page.getByRole('link', { name: 'Export CSV' }).getAttribute('href')) ?? '', t.server.url);
     const from = new Date(href.searchParams.get('from') ?? '');
     const to = new Date(href.searchParams.get('to') ?? '');
     expect(from.getTime()).toBeLessThanOrEqual(today.getTime());
@@ -98,18 +78,18 @@ describe('activity log', () => {
   });
 
   it('records a failed sign-in and filters by person', async () => {
-    const wsId = await signUpFirstUser(page);
-    await signOut(page);
-    await signIn(page, OWNER.email, 'wrong password entirely');
-    await visible(page.getByRole('alert'));
-    await signIn(page, OWNER.email, OWNER.password);
-    await page.waitForURL(`${server.url}/w/${wsId}`);
+    const wsId = await signUpFirstUser(t.page);
+    await signOut(t.page);
+    await signIn(t.page, OWNER.email, 'wrong password entirely');
+    await visible(t.page.getByRole('alert'));
+    await signIn(t.page, OWNER.email, OWNER.password);
+    await t.page.waitForURL(`${t.server.url}/w/${wsId}`);
 
-    await page.goto(`/w/${wsId}/activity`);
-    const rows = page.getByTestId('activity-table').locator('tbody tr');
+    await t.page.goto(`/w/${wsId}/activity`);
+    const rows = t.page.getByTestId('activity-table').locator('tbody tr');
     await visible(rows.filter({ hasText: 'Failed sign-in' }));
 
-    await chooseOption(page, 'Person', OWNER.name);
+    await chooseOption(t.page, 'Person', OWNER.name);
     await visible(rows.filter({ hasText: 'Signed in' }));
     const who = await rows.locator('td:nth-child(2)').allInnerTexts();
     expect(new Set(who.map((w) => w.trim()))).toEqual(new Set([OWNER.name]));

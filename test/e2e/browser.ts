@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { startTestServer } from '../support/server.js';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -42,4 +44,43 @@ export async function newContext(
 export async function visible(locator: Locator): Promise<Locator> {
   await locator.first().waitFor({ state: 'visible' });
   return locator;
+}
+
+export interface BrowserTest {
+  browser: Browser;
+  server: Awaited<ReturnType<typeof startTestServer>>;
+  context: BrowserContext;
+  page: Page;
+}
+
+/**
+ * Registers the hooks a browser test file needs: one Chromium for the file and, for each
+ * test, a fresh server (with its own database) and browser profile, closed after it.
+ * `sharedServer` keeps one server and profile for the whole file, for pages that write
+ * nothing. The returned object's fields are filled in while a test runs.
+ */
+export function useBrowserTest(options: { sharedServer?: boolean } = {}): BrowserTest {
+  const t = {} as BrowserTest;
+  const open = async () => {
+    t.server = await startTestServer();
+    Object.assign(t, await newContext(t.browser, t.server.url));
+  };
+  const close = async () => {
+    await t.context?.close();
+    await t.server?.close();
+  };
+  beforeAll(async () => {
+    assertWebBuilt();
+    t.browser = await launchBrowser();
+    if (options.sharedServer) await open();
+  });
+  afterAll(async () => {
+    if (options.sharedServer) await close();
+    await t.browser?.close();
+  });
+  if (!options.sharedServer) {
+    beforeEach(open);
+    afterEach(close);
+  }
+  return t;
 }

@@ -1,25 +1,8 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer } from '../support/server.js';
-import { assertWebBuilt, launchBrowser, newContext, visible } from './browser.js';
-
-let browser: Browser;
-let server: { url: string; close(): Promise<void> };
-let context: BrowserContext;
-let page: Page;
+import { describe, expect, it } from 'vitest';
+import { useBrowserTest, visible } from './browser.js';
 
 // Public pages only: one server for the file is enough, nothing is written.
-beforeAll(async () => {
-  assertWebBuilt();
-  browser = await launchBrowser();
-  server = await startTestServer();
-  ({ context, page } = await newContext(browser, server.url));
-});
-afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  await server?.close();
-});
+const t = useBrowserTest({ sharedServer: true });
 
 const PAGES = [
   { link: 'Privacy', path: '/legal/privacy', heading: 'Privacy Policy' },
@@ -32,20 +15,20 @@ const PAGES = [
 describe('legal pages', () => {
   it('are each reachable from the sign-in footer, and "Back to sign in" returns', async () => {
     for (const p of PAGES) {
-      await page.goto('/signin');
-      await page.getByRole('contentinfo').getByRole('link', { name: p.link, exact: true }).click();
-      await page.waitForURL(`${server.url}${p.path}`);
-      await visible(page.getByRole('heading', { level: 1, name: p.heading, exact: true }));
-      await visible(page.getByText(/Version \d+\.\d+ · Last updated/));
-      await page.getByRole('link', { name: 'Back to sign in' }).first().click();
-      await page.waitForURL(`${server.url}/signin`);
-      await visible(page.getByRole('heading', { name: 'Sign in' }));
+      await t.page.goto('/signin');
+      await t.page.getByRole('contentinfo').getByRole('link', { name: p.link, exact: true }).click();
+      await t.page.waitForURL(`${t.server.url}${p.path}`);
+      await visible(t.page.getByRole('heading', { level: 1, name: p.heading, exact: true }));
+      await visible(t.page.getByText(/Version \d+\.\d+ · Last updated/));
+      await t.page.getByRole('link', { name: 'Back to sign in' }).first().click();
+      await t.page.waitForURL(`${t.server.url}/signin`);
+      await visible(t.page.getByRole('heading', { name: 'Sign in' }));
     }
   });
 
   it('privacy policy states what the product commits to', async () => {
-    await page.goto('/legal/privacy');
-    const text = (await (await visible(page.getByRole('article'))).innerText()).replace(/\s+/g, ' ');
+    await t.page.goto('/legal/privacy');
+    const text = (await (await visible(t.page.getByRole('article'))).innerText()).replace(/\s+/g, ' ');
     for (const phrase of [
       'operated by AI Team',
       'argon2id',
@@ -62,8 +45,8 @@ describe('legal pages', () => {
   });
 
   it('cookie policy names the session cookie and the opt-in analytics cookie only', async () => {
-    await page.goto('/legal/cookies');
-    const text = await (await visible(page.getByRole('article'))).innerText();
+    await t.page.goto('/legal/cookies');
+    const text = await (await visible(t.page.getByRole('article'))).innerText();
     expect(text).toContain('wasphere_session');
     expect(text).toContain('wasphere_analytics');
     expect(text).toMatch(/no third-party cookies/i);

@@ -1,29 +1,9 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestServer } from '../support/server.js';
-import { assertWebBuilt, launchBrowser, newContext, visible } from './browser.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { newContext, useBrowserTest, visible } from './browser.js';
 import { nav, OWNER, signIn, signUpFirstUser } from './flows.js';
 
-let browser: Browser;
-let server: { url: string; close(): Promise<void> };
-let context: BrowserContext;
-let page: Page;
-
-beforeAll(async () => {
-  assertWebBuilt();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-beforeEach(async () => {
-  server = await startTestServer();
-  ({ context, page } = await newContext(browser, server.url));
-});
-afterEach(async () => {
-  await context?.close();
-  await server?.close();
-});
+const t = useBrowserTest();
 
 const AGENT = { name: 'Bo Agent', email: 'bo@example.com', password: 'another long passphrase' };
 
@@ -41,36 +21,36 @@ async function addLogin(p: Page, wsId: string, who = AGENT): Promise<void> {
 
 describe('team and roles', () => {
   it('an admin adds a login, changes its role and removes it after confirming', async () => {
-    const wsId = await signUpFirstUser(page);
-    await addLogin(page, wsId);
-    const row = page.getByRole('row').filter({ hasText: AGENT.email });
+    const wsId = await signUpFirstUser(t.page);
+    await addLogin(t.page, wsId);
+    const row = t.page.getByRole('row').filter({ hasText: AGENT.email });
 
     await row
       .locator('input')
       .and(row.getByLabel(`Role of ${AGENT.name}`))
       .click();
-    await page.getByRole('option', { name: 'Admin', exact: true }).click();
-    await visible(page.getByText(`${AGENT.name} is now admin.`));
-    await page.reload();
-    expect(await page.getByLabel(`Role of ${AGENT.name}`).and(page.locator('input')).inputValue()).toBe('Admin');
+    await t.page.getByRole('option', { name: 'Admin', exact: true }).click();
+    await visible(t.page.getByText(`${AGENT.name} is now admin.`));
+    await t.page.reload();
+    expect(await t.page.getByLabel(`Role of ${AGENT.name}`).and(t.page.locator('input')).inputValue()).toBe('Admin');
 
-    await page.getByRole('button', { name: `Actions for ${AGENT.name}` }).click();
-    await page.getByRole('menuitem', { name: 'Remove from workspace' }).click();
-    const confirm = page.getByRole('dialog', { name: 'Remove from workspace?' });
+    await t.page.getByRole('button', { name: `Actions for ${AGENT.name}` }).click();
+    await t.page.getByRole('menuitem', { name: 'Remove from workspace' }).click();
+    const confirm = t.page.getByRole('dialog', { name: 'Remove from workspace?' });
     await visible(confirm.getByText(AGENT.email));
     await confirm.getByRole('button', { name: 'Remove' }).click();
-    await page.getByRole('row').filter({ hasText: AGENT.email }).waitFor({ state: 'detached' });
+    await t.page.getByRole('row').filter({ hasText: AGENT.email }).waitFor({ state: 'detached' });
   });
 
   it('an agent sees workspace settings read-only and cannot manage invites', async () => {
-    const wsId = await signUpFirstUser(page);
-    await addLogin(page, wsId);
+    const wsId = await signUpFirstUser(t.page);
+    await addLogin(t.page, wsId);
 
-    const agent = await newContext(browser, server.url);
+    const agent = await newContext(t.browser, t.server.url);
     try {
       await agent.page.goto('/signin');
       await signIn(agent.page, AGENT.email, AGENT.password);
-      await agent.page.waitForURL(`${server.url}/w/${wsId}`);
+      await agent.page.waitForURL(`${t.server.url}/w/${wsId}`);
       await visible(agent.page.getByText('Agent', { exact: true }));
 
       await agent.page.goto(`/w/${wsId}/settings/workspace`);
@@ -90,18 +70,18 @@ describe('team and roles', () => {
   });
 
   it('"Sign out everywhere" ends other sessions: their next request goes to sign-in', async () => {
-    const wsId = await signUpFirstUser(page);
+    const wsId = await signUpFirstUser(t.page);
 
-    const other = await newContext(browser, server.url);
+    const other = await newContext(t.browser, t.server.url);
     try {
       await other.page.goto('/signin');
       await signIn(other.page, OWNER.email, OWNER.password);
-      await other.page.waitForURL(`${server.url}/w/${wsId}`);
+      await other.page.waitForURL(`${t.server.url}/w/${wsId}`);
 
-      await page.getByTestId('user-menu').click();
-      await page.getByRole('menuitem', { name: 'Sign out everywhere' }).click();
-      await page.getByRole('dialog').getByRole('button', { name: 'Sign out everywhere' }).click();
-      await page.waitForURL(`${server.url}/signin`);
+      await t.page.getByTestId('user-menu').click();
+      await t.page.getByRole('menuitem', { name: 'Sign out everywhere' }).click();
+      await t.page.getByRole('dialog').getByRole('button', { name: 'Sign out everywhere' }).click();
+      await t.page.waitForURL(`${t.server.url}/signin`);
 
       // The other browser still shows the dashboard; its next API call answers 401.
       await nav(other.page).getByRole('link', { name: 'Activity' }).click();
