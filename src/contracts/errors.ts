@@ -40,6 +40,9 @@ export const ERROR_CODES = [
   'campaign_unresolved_variables',
   'campaign_no_recipients',
   'campaign_no_numbers',
+  'media_too_large',
+  'media_type_not_allowed',
+  'media_not_sendable',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

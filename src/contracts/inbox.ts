@@ -1,7 +1,7 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import { Id, IsoTime } from './common.js';
 import { ConversationSla } from './sla.js';
-import { ContactCardDto, LocationDto, MessageStatusSchema, MessageText, ReactionDto } from './messages.js';
+import { ContactCardDto, LocationDto, MessageMediaFields, MessageStatusSchema, MessageText, ReactionDto } from './messages.js';
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
@@ -198,7 +198,11 @@ export const MessagePage = Type.Object({
 });
 export type MessagePageT = Static<typeof MessagePage>;
 
-export const InboxReplyBody = Type.Object({ text: MessageText, quotedMessageId: Type.Optional(Id) }, { additionalProperties: false });
+/** Text, a file (with the text as its caption), or both. */
+export const InboxReplyBody = Type.Object(
+  { text: Type.Optional(MessageText), ...MessageMediaFields, quotedMessageId: Type.Optional(Id) },
+  { additionalProperties: false },
+);
 export type InboxReplyBodyT = Static<typeof InboxReplyBody>;
 
 export const RetryBody = Type.Object({ confirm: Type.Optional(Type.Boolean()) }, { additionalProperties: false });

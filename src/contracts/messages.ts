@@ -82,8 +82,18 @@ export const MessageDto = Type.Object({
 });
 export type MessageDtoT = Static<typeof MessageDto>;
 
-/** Text is the only content for now; attachments will come as a multipart upload. */
+/** Message text, or the caption of a media message. */
 export const MessageText = Type.String({ minLength: 1, maxLength: 4096 });
+
+/**
+ * A file to send with the message: the id answered by `POST …/media` (or any
+ * stored media of the workspace). The text, if any, becomes its caption; audio
+ * and stickers carry none. `fileName` renames a document as the customer sees it.
+ */
+export const MessageMediaFields = {
+  mediaId: Type.Optional(Id),
+  fileName: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+};
 
 export const SendMessageBody = Type.Object(
   {
@@ -91,6 +101,7 @@ export const SendMessageBody = Type.Object(
     /** Phone number in international (+44…) or the workspace country's local format. */
     to: Type.String({ minLength: 1, maxLength: 40 }),
     text: Type.Optional(MessageText),
+    ...MessageMediaFields,
     /** A message of the same conversation to quote. */
     quotedMessageId: Type.Optional(Id),
   },
@@ -99,7 +110,7 @@ export const SendMessageBody = Type.Object(
 export type SendMessageBodyT = Static<typeof SendMessageBody>;
 
 export const ReplyBody = Type.Object(
-  { text: Type.Optional(MessageText), quotedMessageId: Type.Optional(Id) },
+  { text: Type.Optional(MessageText), ...MessageMediaFields, quotedMessageId: Type.Optional(Id) },
   { additionalProperties: false },
 );
 export type ReplyBodyT = Static<typeof ReplyBody>;

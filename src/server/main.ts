@@ -4,6 +4,7 @@ import { openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { startCampaignSender } from './jobs/campaign-sender.js';
 import { scheduleMaintenance } from './jobs/maintenance.js';
+import { purgeUnusedMedia } from './modules/media/unused-media.js';
 import { purgeExpiredMessages } from './modules/privacy/message-retention.js';
 import { systemClock } from './lib/clock.js';
 import { loadOrCreateSecretKey } from './lib/secrets.js';
@@ -34,6 +35,8 @@ async function main(): Promise<void> {
     logger,
     purgeMessages: () =>
       purgeExpiredMessages({ db: database.db, clock: systemClock, pathOf: (sha256) => services.mediaStore.pathOf(sha256) }),
+    purgeUnusedMedia: () =>
+      purgeUnusedMedia({ db: database.db, clock: systemClock, pathOf: (sha256) => services.mediaStore.pathOf(sha256) }),
   });
   // With PostgreSQL, several processes may serve one install: events cross between them.
   const bridge = config.databaseUrl ? createPgBridge({ connectionString: config.databaseUrl, logger }) : null;

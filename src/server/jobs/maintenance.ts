@@ -14,12 +14,14 @@ export interface MaintenanceResult {
   notificationsDeleted: number;
   deliveriesDeleted: number;
   deletionRecordsDeleted: number;
+  unusedMediaDeleted: number;
 }
 
 /**
  * Housekeeping that keeps the retention promises: activity entries older than the
  * workspace's setting, ended sessions, stale rate-limit counters, old SLA notifications
- * and delivery logs, and finished workspace-deletion records past their keeping period.
+ * and delivery logs, finished workspace-deletion records past their keeping period,
+ * and uploads that nothing used.
  * Each pass is idempotent, so several server processes may run it at once.
  */
 export async function runMaintenance(deps: {
@@ -28,6 +30,8 @@ export async function runMaintenance(deps: {
   activity: ActivityService;
   /** Optional message retention per workspace (modules/privacy/message-retention.ts). */
   purgeMessages?: () => Promise<{ messages: number }>;
+  /** Uploads never used by a message or campaign (modules/media/unused-media.ts). */
+  purgeUnusedMedia?: () => Promise<number>;
 }): Promise<MaintenanceResult> {
   const now = deps.clock.now();
   const activityDeleted = await deps.activity.purgeExpired();
@@ -36,6 +40,7 @@ export async function runMaintenance(deps: {
   const messagesDeleted = deps.purgeMessages ? (await deps.purgeMessages()).messages : 0;
   const alerts = await purgeOldAlerts(deps.db, now);
   const deletionRecordsDeleted = await purgeOldDeletionRecords(deps.db, now);
+  const unusedMediaDeleted = deps.purgeUnusedMedia ? await deps.purgeUnusedMedia() : 0;
   return {
     activityDeleted,
     sessionsDeleted,
@@ -43,12 +48,20 @@ export async function runMaintenance(deps: {
     notificationsDeleted: alerts.notifications,
     deliveriesDeleted: alerts.deliveries,
     deletionRecordsDeleted,
+    unusedMediaDeleted,
   };
 }
 
 /** Runs maintenance now and then every `intervalMs`; returns a stop function. */
 export function scheduleMaintenance(
-  deps: { db: Db; clock: Clock; activity: ActivityService; logger: Logger; purgeMessages?: () => Promise<{ messages: number }> },
+  deps: {
+    db: Db;
+    clock: Clock;
+    activity: ActivityService;
+    logger: Logger;
+    purgeMessages?: () => Promise<{ messages: number }>;
+    purgeUnusedMedia?: () => Promise<number>;
+  },
   intervalMs = 60 * 60 * 1000,
 ): () => void {
   let running = false;

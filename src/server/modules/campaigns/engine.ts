@@ -19,6 +19,7 @@
  *    "outcome unknown" (the send queue's verdict on a send cut off by a crash)
  *    becomes `needs_review` — never sent again blindly.
  */
+import { uploadKindOf } from '../../../contracts/media.js';
 import type { Db } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
 import type { Clock } from '../../lib/clock.js';
@@ -552,10 +553,7 @@ export function createCampaignEngine(deps: {
 
 export type CampaignEngine = ReturnType<typeof createCampaignEngine>;
 
+/** The kind the campaign's file is sent as (the same rule as uploads; checked when the campaign was saved). */
 function mediaKind(mimetype: string | null): string {
-  if (!mimetype) return 'document';
-  if (mimetype.startsWith('image/')) return 'image';
-  if (mimetype.startsWith('video/')) return 'video';
-  if (mimetype.startsWith('audio/')) return 'audio';
-  return 'document';
+  return uploadKindOf(mimetype) ?? 'document';
 }

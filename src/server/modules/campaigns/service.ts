@@ -4,6 +4,7 @@
  * Authorization comes first in every function; the sending itself is the
  * engine's and the campaign sender job's.
  */
+import { uploadKindOf } from '../../../contracts/media.js';
 import { stringify } from 'csv-stringify/sync';
 import {
   DEFAULT_CAMPAIGN_SETTINGS,
@@ -125,12 +126,19 @@ export function createCampaignsService(deps: {
     if (!mediaId) return;
     const m = await db
       .selectFrom('media')
-      .select('id')
+      .select(['id', 'mimetype'])
       .where('workspace_id', '=', workspaceId)
       .where('id', '=', mediaId)
       .where('state', '=', 'stored')
       .executeTakeFirst();
     if (!m) throw validation('That media file does not exist in this workspace.', { mediaId: 'unknown media' });
+    const kind = uploadKindOf(m.mimetype);
+    // The message text is the file's caption, and WhatsApp shows captions only on these.
+    if (kind !== 'image' && kind !== 'video' && kind !== 'document') {
+      throw validation('A campaign can send an image, a video or a document with its text.', {
+        mediaId: 'must be an image, video or document',
+      });
+    }
   }
 
   function record(caller: Caller, row: CampaignRow, action: string, details: Record<string, unknown> = {}) {

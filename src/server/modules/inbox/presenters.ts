@@ -20,6 +20,8 @@ export interface MessagePayload {
   originalText?: string | null;
   /** When WhatsApp accepted an outbound message (server ack). */
   sentAt?: number;
+  /** An outbound document's name for this message, when it differs from the stored file's. */
+  fileName?: string | null;
 }
 
 export function parsePayload(text: string): MessagePayload {
@@ -94,7 +96,9 @@ export function presentMessage(row: MessageRow, extras: { media?: MediaRow | nul
     status: row.status as MessageStatusT,
     error: row.error,
     senderUserId: row.sender_user_id,
-    media: media ? { id: media.id, mimetype: media.mimetype, fileName: media.file_name, size: media.size, state: media.state } : null,
+    media: media
+      ? { id: media.id, mimetype: media.mimetype, fileName: payload.fileName ?? media.file_name, size: media.size, state: media.state }
+      : null,
     location: payload.location ?? null,
     contacts: payload.contacts ?? [],
     quoted: row.quoted_provider_id ? { providerMessageId: row.quoted_provider_id, text: row.quoted_text } : null,

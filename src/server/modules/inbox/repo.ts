@@ -393,6 +393,11 @@ export async function insertMediaRows(db: DbOrTx, rows: readonly MediaRow[]): Pr
   }
 }
 
+/** A media row of this workspace; another workspace's id finds nothing. */
+export async function findMedia(db: DbOrTx, workspaceId: string, mediaId: string): Promise<MediaRow | undefined> {
+  return db.selectFrom('media').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', mediaId).executeTakeFirst();
+}
+
 export async function deleteMediaRows(db: DbOrTx, workspaceId: string, ids: readonly string[]): Promise<void> {
   for (const part of chunks([...new Set(ids)])) {
     if (part.length > 0) await db.deleteFrom('media').where('workspace_id', '=', workspaceId).where('id', 'in', part).execute();

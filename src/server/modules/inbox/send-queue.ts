@@ -101,7 +101,7 @@ export function createSendQueue(deps: { db: Db; clock: Clock; bus: EventBus; dat
         media = {
           kind: row.kind as OutboundMediaKind,
           mimetype: m.mimetype ?? 'application/octet-stream',
-          fileName: m.file_name,
+          fileName: parsePayload(row.payload).fileName ?? m.file_name,
           path: path.join(deps.dataDir ?? '.', 'media', m.sha256.slice(0, 2), m.sha256),
         };
       }

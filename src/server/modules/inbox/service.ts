@@ -479,6 +479,8 @@ export function createInboxService(deps: {
       await conversationOr404(db, workspaceId, conversationId);
       const sent = await messaging.enqueueReply(caller, workspaceId, conversationId, {
         text: body.text,
+        mediaId: body.mediaId,
+        fileName: body.fileName,
         ...(body.quotedMessageId ? { quotedMessageId: body.quotedMessageId } : {}),
       });
       await usage.feature(caller.userId, workspaceId, 'inbox.reply_sent');

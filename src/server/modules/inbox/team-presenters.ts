@@ -90,7 +90,7 @@ export function presentInboxMessage(
       ? {
           id: media.id,
           mimetype: media.mimetype,
-          fileName: media.file_name,
+          fileName: payload.fileName ?? media.file_name,
           size: media.size,
           state: media.state,
           url: `/api/v1/workspaces/${encodeURIComponent(row.workspace_id)}/media/${encodeURIComponent(media.id)}`,

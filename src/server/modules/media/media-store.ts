@@ -8,7 +8,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { once } from 'node:events';
 import type { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import type { Db } from '../../db/database.js';
 import { AppError } from '../../http/errors.js';
 import type { Clock } from '../../lib/clock.js';
@@ -51,6 +53,22 @@ export interface MediaStore {
     bytes: Buffer,
     meta: { mimetype: string; fileName: string | null },
   ): Promise<{ id: string; sha256: string; size: number }>;
+  /**
+   * Streams an upload to disk (never whole in memory), hashing as it goes, and
+   * records a `stored` media row. `inspect` sees the first `headBytes` bytes and
+   * answers the stored type and the size limit (or throws to refuse the file);
+   * past the limit the write stops with `tooLarge()`. Nothing is left behind on failure.
+   */
+  saveStream(
+    workspaceId: string,
+    source: AsyncIterable<Buffer>,
+    meta: {
+      fileName: string | null;
+      headBytes: number;
+      inspect: (head: Buffer) => { mimetype: string; maxBytes: number };
+      tooLarge: () => Error;
+    },
+  ): Promise<{ id: string; sha256: string; size: number; mimetype: string }>;
   /** The file of a stored media row, only within its workspace; null when absent. */
   open(workspaceId: string, mediaId: string): Promise<OpenedMedia | null>;
   /** Downloads up to `limit` pending media of one number's messages (oldest first). Used by the number manager. */
@@ -91,6 +109,97 @@ export function createMediaStore(deps: {
       throw error;
     }
     return sha256;
+  }
+
+  async function insertStored(
+    workspaceId: string,
+    file: { sha256: string; size: number; mimetype: string; fileName: string | null },
+  ): Promise<string> {
+    const now = clock.now();
+    const id = newId(now);
+    await db
+      .insertInto('media')
+      .values({
+        id,
+        workspace_id: workspaceId,
+        sha256: file.sha256,
+        mimetype: file.mimetype,
+        file_name: file.fileName,
+        size: file.size,
+        handle: null,
+        state: 'stored',
+        error: null,
+        created_at: now,
+      })
+      .execute();
+    return id;
+  }
+
+  async function saveStream(
+    workspaceId: string,
+    source: AsyncIterable<Buffer>,
+    meta: {
+      fileName: string | null;
+      headBytes: number;
+      inspect: (head: Buffer) => { mimetype: string; maxBytes: number };
+      tooLarge: () => Error;
+    },
+  ) {
+    const tmpDir = path.join(root, 'tmp');
+    await fs.promises.mkdir(tmpDir, { recursive: true });
+    const temp = path.join(tmpDir, `${randomBytes(8).toString('hex')}.tmp`);
+    const out = fs.createWriteStream(temp, { mode: 0o600 });
+    const hash = createHash('sha256');
+    let checked: { mimetype: string; maxBytes: number } | null = null;
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    let size = 0;
+    const write = async (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > checked!.maxBytes) throw meta.tooLarge();
+      hash.update(chunk);
+      if (!out.write(chunk)) await once(out, 'drain');
+    };
+    const flushHead = async () => {
+      const head = Buffer.concat(pending, pendingBytes);
+      pending = [];
+      checked = meta.inspect(head.subarray(0, meta.headBytes));
+      if (head.length > 0) await write(head);
+    };
+    try {
+      for await (const chunk of source) {
+        if (checked) {
+          await write(chunk);
+          continue;
+        }
+        pending.push(chunk);
+        pendingBytes += chunk.length;
+        if (pendingBytes >= meta.headBytes) await flushHead();
+      }
+      if (!checked) await flushHead();
+      out.end();
+      await finished(out);
+      const sha256 = hash.digest('hex');
+      const target = pathOf(sha256);
+      if (fs.existsSync(target)) {
+        await fs.promises.rm(temp, { force: true });
+      } else {
+        await fs.promises.mkdir(path.dirname(target), { recursive: true });
+        await fs.promises.rename(temp, target);
+      }
+      const { mimetype } = checked!;
+      const id = await insertStored(workspaceId, { sha256, size, mimetype, fileName: meta.fileName });
+      return { id, sha256, size, mimetype };
+    } catch (error) {
+      // The file may still be opening: remove it only once the stream has closed, or it would reappear.
+      if (!out.closed) {
+        const closed = once(out, 'close');
+        out.destroy();
+        await closed;
+      }
+      await fs.promises.rm(temp, { force: true });
+      throw error;
+    }
   }
 
   async function downloadPending(number: NumberRef, downloader: MediaDownloader, limit = 20): Promise<DownloadSummary> {
@@ -151,23 +260,7 @@ export function createMediaStore(deps: {
         throw new AppError(413, 'payload_too_large', `The file is larger than the limit of ${Math.round(maxBytes / 1024 / 1024)} MB.`);
       }
       const sha256 = await writeContent(bytes);
-      const now = clock.now();
-      const id = newId(now);
-      await db
-        .insertInto('media')
-        .values({
-          id,
-          workspace_id: workspaceId,
-          sha256,
-          mimetype: meta.mimetype,
-          file_name: meta.fileName,
-          size: bytes.length,
-          handle: null,
-          state: 'stored',
-          error: null,
-          created_at: now,
-        })
-        .execute();
+      const id = await insertStored(workspaceId, { sha256, size: bytes.length, mimetype: meta.mimetype, fileName: meta.fileName });
       return { id, sha256, size: bytes.length };
     },
 
@@ -190,6 +283,7 @@ export function createMediaStore(deps: {
       return { stream: fs.createReadStream(file), mimetype: row.mimetype ?? 'application/octet-stream', fileName: row.file_name, size };
     },
 
+    saveStream,
     downloadPending,
     fetchPending: downloadPending,
   };

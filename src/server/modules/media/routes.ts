@@ -1,8 +1,20 @@
+import multipart, { type MultipartFile } from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { Type } from 'typebox';
-import { ErrorResponse, Id } from '../../../contracts/common.js';
+import { ErrorResponse, Id, WorkspaceParams } from '../../../contracts/common.js';
+import { ALLOWED_UPLOADS_TEXT, MEDIA_LIMITS, UploadedMediaDto } from '../../../contracts/media.js';
+import { AppError } from '../../http/errors.js';
 import { requireCaller } from '../../http/session.js';
 import type { MediaService } from './service.js';
+
+/** Reads what is left of a refused upload, so the client gets the error answer rather than a reset connection. */
+async function drain(stream: Readable): Promise<void> {
+  if (stream.readableEnded || stream.destroyed) return;
+  stream.resume();
+  await finished(stream).catch(() => undefined);
+}
 
 const MediaParams = Type.Object({ workspaceId: Id, mediaId: Id });
 
@@ -27,6 +39,46 @@ export function contentDisposition(fileName: string | null, inline: boolean): st
 
 export function mediaRoutes(deps: { media: MediaService }): FastifyPluginAsyncTypebox {
   return async (app) => {
+    // The largest kind's limit plus one byte: the per-kind check (which names the kind) always comes first.
+    await app.register(multipart, { limits: { fileSize: MEDIA_LIMITS.document + 1, files: 1, fields: 4, parts: 5 } });
+
+    app.post(
+      '/workspaces/:workspaceId/media',
+      {
+        schema: {
+          tags: ['media'],
+          summary: `Upload a file to send (members): multipart/form-data, field \`file\`. Streamed to storage; its type is checked on its bytes. Allowed: ${ALLOWED_UPLOADS_TEXT}. Limits: image 5 MB, video and audio 16 MB, document 100 MB, sticker 500 KB. Send it by its id; files no message uses are deleted after a day`,
+          consumes: ['multipart/form-data'],
+          params: WorkspaceParams,
+          response: {
+            201: UploadedMediaDto,
+            400: ErrorResponse,
+            401: ErrorResponse,
+            403: ErrorResponse,
+            404: ErrorResponse,
+            413: ErrorResponse,
+            415: ErrorResponse,
+          },
+        },
+      },
+      async (request, reply) => {
+        let part: MultipartFile | undefined;
+        try {
+          const saved = await deps.media.upload(requireCaller(request), request.params.workspaceId, async () => {
+            if (!request.isMultipart()) {
+              throw new AppError(415, 'unsupported_media_type', 'Send the file as multipart/form-data in the field `file`.');
+            }
+            part = await request.file();
+            return part ? { stream: part.file, mimetype: part.mimetype || null, fileName: part.filename || null } : null;
+          });
+          return await reply.status(201).send(saved);
+        } catch (error) {
+          if (part) await drain(part.file);
+          throw error;
+        }
+      },
+    );
+
     app.get(
       '/workspaces/:workspaceId/media/:mediaId',
       {

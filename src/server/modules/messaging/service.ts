@@ -5,6 +5,7 @@
  * lost while a number reconnects.
  */
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import { uploadKindOf } from '../../../contracts/media.js';
 import type { MessageDtoT, SendMessageBodyT } from '../../../contracts/messages.js';
 import type { Db, DbOrTx } from '../../db/database.js';
 import { AppError, notFound, validation } from '../../http/errors.js';
@@ -20,18 +21,33 @@ import {
   applyConversationActivity,
   ensureConversations,
   findConversation,
+  findMedia,
   findMessage,
   insertMessage,
   queuedOutboundMessage,
   type ConversationRow,
+  type MediaRow,
   type MessageRow,
 } from '../inbox/repo.js';
+import { cleanFileName } from '../media/service.js';
 import type { WorkspaceAccess } from '../workspaces/access.js';
 import { findLiveNumber, workspaceCountry, type SendingNumberRow } from './repo.js';
 
 export interface ReplyInput {
   text?: string | undefined;
+  /** A stored file of the workspace to send, with `text` as its caption. */
+  mediaId?: string | undefined;
+  /** A document's name as the customer sees it (default: the uploaded file's name). */
+  fileName?: string | undefined;
   quotedMessageId?: string | undefined;
+}
+
+/** What one outbound message carries. */
+interface OutboundContent {
+  kind: string;
+  text: string | null;
+  media: MediaRow | null;
+  fileName: string | null;
 }
 
 /**
@@ -84,9 +100,36 @@ export function createMessagingService(deps: {
     return number;
   }
 
-  function requireText(text: string | undefined): string {
-    if (text === undefined || text.trim() === '') throw validation('A message needs text.', { text: 'must not be empty' });
-    return text;
+  /**
+   * Text alone, or a file of this workspace with the text as its caption. Another
+   * workspace's media id is simply not found; a file WhatsApp cannot send is refused here,
+   * before it is queued.
+   */
+  async function contentOf(workspaceId: string, input: ReplyInput): Promise<OutboundContent> {
+    const text = input.text !== undefined && input.text.trim() !== '' ? input.text : null;
+    if (!input.mediaId) {
+      if (text === null) throw validation('A message needs text or a file.', { text: 'must not be empty' });
+      return { kind: 'text', text, media: null, fileName: null };
+    }
+    const media = await findMedia(db, workspaceId, input.mediaId);
+    if (!media) throw notFound('media');
+    const kind = uploadKindOf(media.mimetype);
+    if (media.state !== 'stored' || !kind) {
+      throw new AppError(
+        409,
+        'media_not_sendable',
+        media.state !== 'stored'
+          ? 'That file is not stored on the server (yet), so it cannot be sent.'
+          : 'WhatsApp cannot send this type of file.',
+      );
+    }
+    if (text !== null && (kind === 'audio' || kind === 'sticker')) {
+      throw validation(`WhatsApp shows no caption on ${kind === 'audio' ? 'audio' : 'stickers'}: send the text as its own message.`, {
+        text: `not allowed with ${kind}`,
+      });
+    }
+    const fileName = kind === 'document' ? (cleanFileName(input.fileName) ?? media.file_name) : media.file_name;
+    return { kind, text, media, fileName };
   }
 
   async function quotedOf(tx: DbOrTx, workspaceId: string, conversation: ConversationRow, quotedMessageId: string | undefined) {
@@ -105,7 +148,7 @@ export function createMessagingService(deps: {
     number: SendingNumberRow,
     contact: ContactRow,
     conversation: ConversationRow,
-    text: string,
+    content: OutboundContent,
     quotedMessageId: string | undefined,
   ): Promise<MessageRow> {
     const now = clock.now();
@@ -116,8 +159,11 @@ export function createMessagingService(deps: {
       conversation_id: conversation.id,
       number_id: number.id,
       sender_user_id: caller.userId,
-      kind: 'text',
-      text,
+      kind: content.kind,
+      text: content.text,
+      media_id: content.media?.id ?? null,
+      // A document renamed for this message only: the stored file (maybe shared by a campaign) keeps its name.
+      ...(content.media && content.fileName !== content.media.file_name ? { payload: JSON.stringify({ fileName: content.fileName }) } : {}),
       quoted_provider_id: quoted?.providerMessageId ?? null,
       quoted_text: quoted?.text ?? null,
       sent_at: now,
@@ -132,7 +178,7 @@ export function createMessagingService(deps: {
         unreadIncrement: 0,
         reopen: false,
         waiting: { kind: 'set', value: null },
-        last: { at: now, preview: previewOf({ kind: 'text', text }), direction: 'out' },
+        last: { at: now, preview: previewOf({ kind: content.kind, text: content.text, fileName: content.fileName }), direction: 'out' },
       },
       now,
     );
@@ -143,11 +189,21 @@ export function createMessagingService(deps: {
         actor: { userId: caller.userId, name: caller.name },
         ip: caller.ip,
         target: { type: 'message', id: row.id, label: contact.phone.startsWith('lid:') ? contact.phone : `+${contact.phone}` },
-        details: { numberId: number.id, numberName: number.name, to: contact.phone, conversationId: conversation.id },
+        details: {
+          numberId: number.id,
+          numberName: number.name,
+          to: contact.phone,
+          conversationId: conversation.id,
+          ...(content.media ? { kind: content.kind, mediaId: content.media.id } : {}),
+        },
       },
       tx,
     );
     return row;
+  }
+
+  async function present(row: MessageRow): Promise<MessageDtoT> {
+    return presentMessage(row, { media: row.media_id ? await findMedia(db, row.workspace_id, row.media_id) : null });
   }
 
   function publish(row: MessageRow, createdContactId: string | null): void {
@@ -160,7 +216,7 @@ export function createMessagingService(deps: {
     /** Starts (or continues) the conversation with a phone number on one of the workspace's numbers. Any member may send. */
     async send(caller: Caller, workspaceId: string, body: SendMessageBodyT): Promise<MessageDtoT> {
       await access.require(caller, workspaceId, 'workspace.read');
-      const text = requireText(body.text);
+      const content = await contentOf(workspaceId, body);
       const country = (await workspaceCountry(db, workspaceId)) ?? 'US';
       const phone = normalisePhone(body.to, country);
       if (!phone) {
@@ -178,28 +234,28 @@ export function createMessagingService(deps: {
         const contact = byPhone.get(phone)!;
         const { byContact } = await ensureConversations(tx, workspaceId, number.id, [contact.id], now);
         const conversation = byContact.get(contact.id)!;
-        const row = await enqueue(tx, caller, number, contact, conversation, text, body.quotedMessageId);
+        const row = await enqueue(tx, caller, number, contact, conversation, content, body.quotedMessageId);
         return { row, createdContactId: created[0] ?? null };
       });
       publish(row, createdContactId);
       await usage.feature(caller.userId, workspaceId, 'message.sent');
-      return presentMessage(row);
+      return present(row);
     },
 
     /** A reply inside an existing conversation, from the number the conversation is on. */
     async enqueueReply(caller: Caller, workspaceId: string, conversationId: string, input: ReplyInput): Promise<MessageDtoT> {
       await access.require(caller, workspaceId, 'workspace.read');
-      const text = requireText(input.text);
+      const content = await contentOf(workspaceId, input);
       const conversation = await findConversation(db, workspaceId, conversationId);
       if (!conversation) throw notFound('conversation');
       const number = await sendableNumber(workspaceId, conversation.number_id);
       const row = await db.transaction().execute(async (tx) => {
         const contact = await findContact(tx, workspaceId, conversation.contact_id);
         if (!contact) throw notFound('conversation');
-        return enqueue(tx, caller, number, contact, conversation, text, input.quotedMessageId);
+        return enqueue(tx, caller, number, contact, conversation, content, input.quotedMessageId);
       });
       publish(row, null);
-      return presentMessage(row);
+      return present(row);
     },
   };
 }
