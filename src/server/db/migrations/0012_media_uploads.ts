@@ -8,11 +8,6 @@ import { sql, type Kysely } from 'kysely';
  * Partial: text messages, most of them, cost ingest no index write.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema
-    .createIndex('messages_media')
-    .on('messages')
-    .column('media_id')
-    .where(sql.ref('media_id'), 'is not', null)
-    .execute();
+  await db.schema.createIndex('messages_media').on('messages').column('media_id').where(sql.ref('media_id'), 'is not', null).execute();
   await db.schema.createIndex('media_created').on('media').column('created_at').execute();
 }
