@@ -147,10 +147,11 @@ async function seed(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
 
   if (pg) {
     await timeIt('search index (bulk)', async () => {
-      await sql`insert into search_docs (workspace_id, conversation_id, message_id, body)
-        select workspace_id, conversation_id, id, text from messages where text is not null`.execute(db);
+      // Contacts first, then messages in order: the document order the triggers give (and SQLite's seed has).
       await sql`insert into search_docs (workspace_id, contact_id, body)
-        select workspace_id, id, trim(coalesce(push_name, '') || ' ' || phone) from contacts`.execute(db);
+        select workspace_id, id, trim(coalesce(push_name, '') || ' ' || phone) from contacts order by id`.execute(db);
+      await sql`insert into search_docs (workspace_id, conversation_id, message_id, body)
+        select workspace_id, conversation_id, id, text from messages where text is not null order by id`.execute(db);
       await sql`create index search_docs_tsv on search_docs using gin (tsv)`.execute(db);
     });
     await sql`alter table messages enable trigger user`.execute(db);

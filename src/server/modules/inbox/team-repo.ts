@@ -3,7 +3,7 @@
  * notes, canned replies and full-text search. Every query filters on the
  * workspace (ARCHITECTURE rule 2).
  */
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type QueryResult, type RawBuilder } from 'kysely';
 import type { SnippetPartT } from '../../../contracts/inbox.js';
 import type { DbOrTx } from '../../db/database.js';
 import { isPostgres } from '../../db/dialect.js';
@@ -476,6 +476,59 @@ interface RawHit {
 
 const HEADLINE_OPTIONS = `StartSel=${HIT_START}, StopSel=${HIT_END}, MaxWords=18, MinWords=6, ShortWord=2, MaxFragments=1`;
 
+/** Documents a newest-first walk reads before it is cheaper to ask the full-text index. */
+const RECENT_WINDOW = 4_000;
+const ORDERED_SCAN_MAX = 50_000;
+
+/**
+ * The newest `wanted` documents of a workspace matching `tsquery`, newest first, on
+ * PostgreSQL. Neither plan the planner chooses between is good for every word: walking
+ * the workspace's documents newest first and testing each stops early for a common word
+ * but reads the whole index for a rare one (seconds on a million messages), while the GIN
+ * index finds a rare word at once but must fetch and sort every row of a common one. The
+ * planner cannot tell the two apart (a prefix query is always estimated at a few percent),
+ * so the choice is made here from what the walk sees: the newest RECENT_WINDOW documents
+ * are tested first (`ts_match_vq` rather than `@@`, so the GIN index is not used); a word
+ * that is frequent there is walked further while the walk stays short; otherwise the GIN
+ * index answers for the older documents (`id + 0` in the order, so no index order is
+ * used). The result is exactly the newest matches, whichever way they were found.
+ */
+export async function newestMatchesPostgres(db: DbOrTx, workspaceId: string, tsquery: string, wanted: number): Promise<RawHit[]> {
+  const found: RawHit[] = [];
+  let before: number | null = null;
+  let window = RECENT_WINDOW;
+  for (;;) {
+    const need = wanted - found.length;
+    const olderThan: RawBuilder<unknown> = before === null ? sql`` : sql`and id < ${before}`;
+    // The id `window` documents back (an index-only walk), or null when fewer remain.
+    const edgeRow: QueryResult<{ id: number | string }> = await sql<{ id: number | string }>`
+      select id from search_docs where workspace_id = ${workspaceId} ${olderThan}
+      order by id desc offset ${window - 1} limit 1`.execute(db);
+    const edge: number | null = edgeRow.rows[0] ? Number(edgeRow.rows[0].id) : null;
+    const rows = (
+      await sql<RawHit>`
+        select id, conversation_id, message_id, contact_id from search_docs
+        where workspace_id = ${workspaceId} ${olderThan} ${edge === null ? sql`` : sql`and id >= ${edge}`}
+          and ts_match_vq(tsv, to_tsquery('simple', ${tsquery}))
+        order by id desc limit ${need}`.execute(db)
+    ).rows;
+    found.push(...rows);
+    if (found.length >= wanted || edge === null) return found;
+    before = edge;
+    // At the density seen, how far must the walk go for the rest?
+    const rest = rows.length === 0 ? Infinity : ((wanted - found.length) * window) / rows.length;
+    if (rest <= ORDERED_SCAN_MAX) {
+      window = Math.ceil(rest * 1.2);
+      continue;
+    }
+    const older = await sql<RawHit>`
+      select id, conversation_id, message_id, contact_id from search_docs
+      where workspace_id = ${workspaceId} and id < ${before} and tsv @@ to_tsquery('simple', ${tsquery})
+      order by id + 0 desc limit ${wanted - found.length}`.execute(db);
+    return [...found, ...older.rows];
+  }
+}
+
 /**
  * Messages (text, captions, document names) and contacts (names, phone) of one
  * workspace matching every word of `query` (the last as a prefix, for typing),
@@ -498,12 +551,7 @@ export async function searchMessages(db: DbOrTx, workspaceId: string, query: str
   const match = terms.map((t, i) => phrase(t, prefixed(i))).join(' AND ');
 
   let raw: RawHit[] = pg
-    ? (
-        await sql<RawHit>`
-          select id, conversation_id, message_id, contact_id from search_docs
-          where workspace_id = ${workspaceId} and tsv @@ to_tsquery('simple', ${tsquery})
-          order by id desc limit ${candidates}`.execute(db)
-      ).rows
+    ? await newestMatchesPostgres(db, workspaceId, tsquery, candidates)
     : (
         await sql<RawHit>`
           select d.id, d.conversation_id, d.message_id, d.contact_id,
