@@ -1,5 +1,19 @@
 import { type ReactNode, useEffect, useState } from 'react';
-import { Alert, Anchor, Button, Card, Group, NumberInput, SimpleGrid, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Button,
+  Card,
+  Group,
+  NumberInput,
+  type NumberInputProps,
+  SimpleGrid,
+  Stack,
+  Switch,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { IconArrowLeft, IconLock, IconQrcode, IconTrash } from '@tabler/icons-react';
 import { Link, useNavigate, useParams } from 'react-router';
@@ -137,33 +151,11 @@ function LimitsForm({ ws, number, editable }: { ws: string; number: NumberDtoT; 
     >
       <Stack>
         <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="md">
-          <NumberInput
-            label="Shortest delay (seconds)"
-            min={1}
-            max={3600}
-            allowDecimal={false}
-            allowNegative={false}
-            clampBehavior="none"
-            readOnly={!editable}
-            {...form.getInputProps('minDelaySeconds')}
-          />
-          <NumberInput
-            label="Longest delay (seconds)"
-            min={1}
-            max={3600}
-            allowDecimal={false}
-            allowNegative={false}
-            clampBehavior="none"
-            readOnly={!editable}
-            {...form.getInputProps('maxDelaySeconds')}
-          />
-          <NumberInput
+          <LimitInput label="Shortest delay (seconds)" max={3600} readOnly={!editable} {...form.getInputProps('minDelaySeconds')} />
+          <LimitInput label="Longest delay (seconds)" max={3600} readOnly={!editable} {...form.getInputProps('maxDelaySeconds')} />
+          <LimitInput
             label="Daily cap (messages)"
-            min={1}
             max={10000}
-            allowDecimal={false}
-            allowNegative={false}
-            clampBehavior="none"
             thousandSeparator=","
             readOnly={!editable}
             {...form.getInputProps('dailyCap')}
@@ -324,4 +316,12 @@ export default function NumberDetailPage() {
       {manager ? <LinkDialog workspaceId={ws.id} numberId={linking} onClose={() => setLinking(null)} /> : null}
     </Stack>
   );
+}
+
+/**
+ * A whole-number sending limit. Values are not clamped as they are typed: an
+ * out-of-range value stays visible and the server's field error explains it.
+ */
+function LimitInput(props: NumberInputProps) {
+  return <NumberInput min={1} allowDecimal={false} allowNegative={false} clampBehavior="none" {...props} />;
 }
