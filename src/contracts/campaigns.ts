@@ -56,6 +56,13 @@ export const CampaignSettings = Type.Object(
     typing: Type.Boolean(),
     /** When set, only contacts (or CSV rows) with a value in this field are sent to; the others are skipped `no_consent`. */
     consentField: Nullable(Type.String({ minLength: 1, maxLength: 100 })),
+    /**
+     * Ask WhatsApp, shortly before sending, whether each recipient's number has an
+     * account (in small paced batches, remembered for 30 days per phone); those
+     * without one are skipped `not_on_whatsapp`. Off by default: every question
+     * goes out from the sending number.
+     */
+    checkWhatsApp: Type.Boolean(),
     /** Pause on its own when this many of the last `failureWindow` sends failed. */
     failureThreshold: Type.Integer({ minimum: 1, maximum: 1000 }),
     failureWindow: Type.Integer({ minimum: 1, maximum: 1000 }),
@@ -74,6 +81,7 @@ export const DEFAULT_CAMPAIGN_SETTINGS: CampaignSettingsT = {
   windowDays: [1, 2, 3, 4, 5, 6, 7],
   typing: true,
   consentField: null,
+  checkWhatsApp: false,
   failureThreshold: 10,
   failureWindow: 50,
 };
@@ -177,7 +185,7 @@ export const AudienceSummary = Type.Object({
   total: Type.Integer(),
   willSend: Type.Integer(),
   skipped: Type.Record(Type.String(), Type.Integer()),
-  /** Whether numbers were checked for being on WhatsApp (only when the provider can; Baileys sessions are not asked, to keep numbers safe). */
+  /** Whether the campaign checks numbers against WhatsApp (`settings.checkWhatsApp`): numbers already known not to be on WhatsApp are skipped now, the others are asked shortly before their send. */
   whatsappChecked: Type.Boolean(),
   csvColumns: Type.Array(Type.String()),
 });

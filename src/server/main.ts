@@ -49,6 +49,7 @@ async function main(): Promise<void> {
     engine: services.campaignEngine,
     logger,
     presence: (numberId, to, kind) => services.numberManager.sendPresence(numberId, to, kind),
+    checkOnWhatsApp: (numberId, phones) => services.numberManager.checkOnWhatsApp(numberId, phones),
   });
   // SLA alerts: catches up on what changed while stopped, then wakes for each due moment (stopped by app.close).
   await services.sla.evaluator.start();

@@ -61,6 +61,7 @@ const sender = startCampaignSender({
   engine,
   logger: pino({ level: 'silent' }),
   presence: (numberId, to, kind) => services.numberManager.sendPresence(numberId, to, kind),
+  checkOnWhatsApp: (numberId, phones) => services.numberManager.checkOnWhatsApp(numberId, phones),
   pollMs: 100,
   typingMs: [20, 120],
   reconcileEveryMs: 500,

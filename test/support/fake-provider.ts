@@ -9,6 +9,7 @@ import type {
   MessageBatchInfo,
   OutboundMessage,
   ProviderSession,
+  WhatsAppCheck,
   Receipt,
   SendResult,
 } from '../../src/server/whatsapp/provider.js';
@@ -38,6 +39,8 @@ export interface FakeSessionBehaviour {
   onStart?: (session: FakeSession) => void | Promise<void>;
   /** Replaces the default successful send. */
   send?: (message: OutboundMessage, session: FakeSession) => Promise<SendResult>;
+  /** Phones that have no WhatsApp account (every other phone has one). */
+  notOnWhatsApp?: ReadonlySet<string>;
 }
 
 /**
@@ -50,6 +53,8 @@ export class FakeSession implements ProviderSession {
   logouts = 0;
   pairingRequests: string[] = [];
   sent: OutboundMessage[] = [];
+  /** Every `checkOnWhatsApp` question, as asked. */
+  checks: string[][] = [];
   private current: ConnectionState = 'idle';
   private sendSeq = 0;
   private readonly connection = listeners<[ConnectionUpdate]>();
@@ -103,6 +108,11 @@ export class FakeSession implements ProviderSession {
   }
   async markRead(): Promise<void> {}
   async sendPresence(): Promise<void> {}
+  async checkOnWhatsApp(phones: readonly string[]): Promise<WhatsAppCheck[]> {
+    if (this.current !== 'connected') throw new ProviderError('not_connected', `number is ${this.current}`);
+    this.checks.push([...phones]);
+    return phones.map((phone) => ({ phone, onWhatsApp: !this.behaviour.notOnWhatsApp?.has(phone) }));
+  }
 
   onConnection = (fn: Fn<[ConnectionUpdate]>) => this.connection.add(fn);
   onMessages = (fn: Fn<[InboundMessage[], MessageBatchInfo]>) => this.messages.add(fn);

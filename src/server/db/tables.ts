@@ -357,10 +357,19 @@ export interface CampaignNumberPacingTable {
   last_campaign_id: string | null;
 }
 
+/** Whether WhatsApp knew a phone when it was last asked (0013_whatsapp_checks). */
+export interface WhatsAppChecksTable {
+  workspace_id: string;
+  phone: string;
+  on_whatsapp: number;
+  checked_at: number;
+}
+
 export interface Database {
   campaigns: CampaignsTable;
   campaign_recipients: CampaignRecipientsTable;
   campaign_number_pacing: CampaignNumberPacingTable;
+  whatsapp_checks: WhatsAppChecksTable;
 }
 
 // ---------------------------------------------------------------------------

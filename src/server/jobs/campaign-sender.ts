@@ -14,6 +14,7 @@ import type { Clock } from '../lib/clock.js';
 import type { CampaignEngine, SendingNumber } from '../modules/campaigns/engine.js';
 import { numberIdsOf, settingsOf } from '../modules/campaigns/presenters.js';
 import { campaignsInStatus, type CampaignRow } from '../modules/campaigns/repo.js';
+import { createWhatsAppChecker, type AskWhatsApp, type WhatsAppCheckOptions } from '../modules/campaigns/whatsapp-check.js';
 import type { EventBus } from '../realtime/bus.js';
 import { systemTimers, type Timers } from '../whatsapp/timers.js';
 import { DAY_MS } from '../lib/clock.js';
@@ -24,6 +25,10 @@ export interface CampaignSenderOptions {
   bus: EventBus;
   engine: CampaignEngine;
   logger: Logger;
+  /** Asks WhatsApp which phones have an account, through the number's session; null when this process does not hold the number. */
+  checkOnWhatsApp?: AskWhatsApp;
+  /** Batching and pacing of those questions (defaults keep numbers safe). */
+  whatsappCheck?: WhatsAppCheckOptions;
   /** "typing…" on the customer's screen through the number's session; false when this process does not hold the number. */
   presence?: (numberId: string, to: string, kind: 'typing' | 'paused') => Promise<boolean>;
   timers?: Timers;
@@ -66,6 +71,14 @@ export function startCampaignSender(options: CampaignSenderOptions, autoStart = 
   const dueAt = new Map<string, number>();
   let numbersChanged = false;
   const inflight = new Map<string, Promise<void>>();
+  const checker = createWhatsAppChecker({
+    db,
+    clock,
+    bus,
+    logger: log,
+    ask: options.checkOnWhatsApp ?? (async () => null),
+    ...(options.whatsappCheck ? { options: options.whatsappCheck } : {}),
+  });
 
   const wake = () => {
     wakeRequested = true;
@@ -138,8 +151,14 @@ export function startCampaignSender(options: CampaignSenderOptions, autoStart = 
   }
 
   async function sendFlow(number: SendingNumber, campaigns: CampaignRow[], timeZone: string): Promise<number | null> {
-    const result = await engine.claim(number, campaigns, timeZone);
-    if (!result.claim) return result.wakeAt;
+    // Campaigns that check numbers on WhatsApp send only once their next recipient is checked.
+    const checked = await checker.prepare(number, campaigns);
+    if (checked.ready.length === 0) return checked.wakeAt;
+    const result = await engine.claim(number, checked.ready, timeZone);
+    if (!result.claim) {
+      if (result.wakeAt === null || checked.wakeAt === null) return result.wakeAt ?? checked.wakeAt;
+      return Math.min(result.wakeAt, checked.wakeAt);
+    }
     const claim = result.claim;
     if (settingsOf(claim.campaign).typing && typingMax > 0 && options.presence && claim.recipient.phone) {
       const shown = await options.presence(number.id, claim.recipient.phone, 'typing').catch(() => false);

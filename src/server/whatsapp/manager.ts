@@ -648,6 +648,18 @@ export function createNumberManager(deps: NumberManagerDeps) {
       }
     },
 
+    /**
+     * Which of these phones have a WhatsApp account, asked through the number's
+     * session; null when this process does not hold the number or it is not
+     * connected (the process that holds it asks). Provider errors propagate.
+     */
+    async checkOnWhatsApp(numberId: string, phones: readonly string[]): Promise<Map<string, boolean> | null> {
+      const r = runners.get(numberId);
+      if (!r || r.closing || r.state !== 'connected') return null;
+      const answers = await r.session.checkOnWhatsApp(phones);
+      return new Map(answers.map((a) => [a.phone, a.onWhatsApp]));
+    },
+
     /** Numbers this process runs now, with their live state (diagnostics, tests). */
     running(): Array<{ numberId: string; state: ConnectionState; linking: boolean }> {
       return [...runners.values()].map((r) => ({ numberId: r.ref.id, state: r.state, linking: r.linking }));

@@ -270,6 +270,13 @@ export interface SendResult {
 
 export type PresenceKind = 'typing' | 'recording' | 'paused';
 
+/** WhatsApp's answer for one phone: whether an account exists for it. */
+export interface WhatsAppCheck {
+  /** E.164 digits, as asked. */
+  phone: string;
+  onWhatsApp: boolean;
+}
+
 // ---------------------------------------------------------------------------
 // Auth state
 // ---------------------------------------------------------------------------
@@ -316,6 +323,13 @@ export interface ProviderSession {
   /** Send read receipts for customer messages. */
   markRead(refs: ReadonlyArray<{ chat: CustomerRef; providerMessageId: string }>): Promise<void>;
   sendPresence(to: CustomerRef | string, presence: PresenceKind): Promise<void>;
+  /**
+   * Asks WhatsApp which of these phone numbers (E.164 digits) have an account, in
+   * one query. Phones WhatsApp answered for are in the result; a phone it did not
+   * answer for clearly is left out (unknown), never guessed. Callers batch and
+   * pace these questions: each one goes out from this number.
+   */
+  checkOnWhatsApp(phones: readonly string[]): Promise<WhatsAppCheck[]>;
   /** Current state (last one emitted). */
   readonly state: ConnectionState;
 

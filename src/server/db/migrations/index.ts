@@ -10,6 +10,7 @@ import * as m0008 from './0008_sla_rollups.js';
 import * as m0009 from './0009_contact_search_bulk.js';
 import * as m0010 from './0010_ingest_indexes.js';
 import * as m0012 from './0012_media_uploads.js';
+import * as m0013 from './0013_whatsapp_checks.js';
 
 /**
  * Every migration, in order. Forward-only: a migration that has landed is never
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '0009_contact_search_bulk': m0009,
   '0010_ingest_indexes': m0010,
   '0012_media_uploads': m0012,
+  '0013_whatsapp_checks': m0013,
 };

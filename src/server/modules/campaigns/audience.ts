@@ -14,6 +14,7 @@ import { findContactsByPhones, type ContactRow } from '../contacts/repo.js';
 import { normalisePhone } from '../messaging/service.js';
 import { insertRecipients, type RecipientRow } from './repo.js';
 import { variableKey } from './template.js';
+import { knownChecks, WHATSAPP_CHECK_TTL_MS } from './whatsapp-check.js';
 
 export interface AudienceEntry {
   source: RecipientRow['source'];
@@ -29,6 +30,8 @@ export interface PlanContext {
   campaignId: string;
   country: string;
   consentField: string | null;
+  /** Skip phones a recent check found not on WhatsApp (campaign setting `checkWhatsApp`). */
+  checkWhatsApp?: boolean;
   /** Phones already in the audience (updated as rows are added). */
   seen: Set<string>;
   nextSeq: number;
@@ -68,6 +71,14 @@ async function planChunk(tx: DbOrTx, ctx: PlanContext, entries: readonly Audienc
   const known = new Map<string, ContactRow>();
   if (unknown.length) for (const c of await findContactsByPhones(tx, ctx.workspaceId, unknown)) known.set(c.phone, c);
   const consentKey = ctx.consentField ? variableKey(ctx.consentField) : null;
+  const checks = ctx.checkWhatsApp
+    ? await knownChecks(
+        tx,
+        ctx.workspaceId,
+        phones.filter((p): p is string => p !== null),
+        ctx.now - WHATSAPP_CHECK_TTL_MS,
+      )
+    : null;
 
   const rows: RecipientRow[] = [];
   entries.forEach((entry, i) => {
@@ -82,6 +93,7 @@ async function planChunk(tx: DbOrTx, ctx: PlanContext, entries: readonly Audienc
       const fieldValue = Object.entries(fields).find(([k]) => variableKey(k) === consentKey)?.[1];
       if (!hasConsent(entry.vars?.[consentKey]) && !hasConsent(fieldValue)) reason = 'no_consent';
     }
+    if (!reason && phone && checks?.get(phone) === false) reason = 'not_on_whatsapp';
     if (phone && reason !== 'duplicate' && reason !== 'invalid_number') ctx.seen.add(phone);
     const name = entry.vars?.['name'] || contact?.name || contact?.saved_name || contact?.push_name || null;
     rows.push({

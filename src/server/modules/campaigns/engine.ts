@@ -47,6 +47,7 @@ import {
   type RecipientRow,
 } from './repo.js';
 import { pickVariant, render, valuesFor } from './template.js';
+import { knownChecks, WHATSAPP_CHECK_TTL_MS } from './whatsapp-check.js';
 
 /** Number states that end a session until a person links it again. */
 const HARD_DOWN = new Set(['logged_out', 'failed', 'unlinked']);
@@ -429,6 +430,18 @@ export function createCampaignEngine(deps: {
           return { kind: 'skipped', reason: 'opted_out' } as const;
         }
         throw error;
+      }
+      if (settingsOf(campaign).checkWhatsApp) {
+        // Sent only once WhatsApp said the number has an account (the sender asks before claiming).
+        const onWhatsApp = (await knownChecks(tx, ws, [r.phone], now - WHATSAPP_CHECK_TTL_MS)).get(r.phone);
+        if (onWhatsApp === false) {
+          await skip('not_on_whatsapp');
+          return { kind: 'skipped', reason: 'not_on_whatsapp' } as const;
+        }
+        if (onWhatsApp === undefined) {
+          await giveBack();
+          return { kind: 'released', why: 'number not checked on WhatsApp yet' } as const;
+        }
       }
       const known = r.contact_id ? await findContact(tx, ws, r.contact_id) : undefined;
       const { byPhone, created } = await ensureContacts(tx, ws, [{ phone: r.phone }], now);

@@ -173,7 +173,16 @@ export function createCampaignsService(deps: {
       const nextSeq = options.replace ? 0 : (await maxSeq(tx, row.id)) + 1;
       const result = await planEntries(
         tx,
-        { workspaceId: row.workspace_id, campaignId: row.id, country, consentField: settings.consentField, seen, nextSeq, now },
+        {
+          workspaceId: row.workspace_id,
+          campaignId: row.id,
+          country,
+          consentField: settings.consentField,
+          checkWhatsApp: settings.checkWhatsApp,
+          seen,
+          nextSeq,
+          now,
+        },
         entries(tx),
       );
       const columns = options.csvColumns
@@ -199,7 +208,7 @@ export function createCampaignsService(deps: {
       total: dto.counts.total,
       willSend: dto.counts.queued,
       skipped: dto.skipped,
-      whatsappChecked: false,
+      whatsappChecked: settings.checkWhatsApp,
       csvColumns: dto.csvColumns,
     };
   }

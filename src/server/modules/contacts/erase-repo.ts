@@ -145,6 +145,8 @@ export async function deleteContactData(
   await db.deleteFrom('contacts').where('workspace_id', '=', workspaceId).where('id', '=', contact.id).execute();
   // Rejected import rows with this phone (kept for import reports).
   await db.deleteFrom('contact_import_rows').where('workspace_id', '=', workspaceId).where('phone', '=', contact.phone).execute();
+  // Whether this phone is on WhatsApp (campaigns' check).
+  await db.deleteFrom('whatsapp_checks').where('workspace_id', '=', workspaceId).where('phone', '=', contact.phone).execute();
 }
 
 /**

@@ -4,7 +4,7 @@ import pino from 'pino';
 import { describe, expect, it, vi } from 'vitest';
 import { createMemoryAuthStateStore } from '../auth-state-memory.js';
 import type { ConnectionUpdate, InboundMessage, MessageBatchInfo, Receipt } from '../provider.js';
-import { createBaileysSession, type SocketLike } from './adapter.js';
+import { createBaileysSession, whatsAppChecksFrom, type SocketLike } from './adapter.js';
 
 const PHONE = '4915112345678';
 const PN_JID = `${PHONE}@s.whatsapp.net`;
@@ -200,5 +200,28 @@ describe('createBaileysSession (fake socket)', () => {
     await expect(session.requestPairingCode('+49 151 12345678')).resolves.toBe('ABCD1234');
     expect(fake.raw.requestPairingCode).toHaveBeenCalledWith('4915112345678');
     expect(updates.at(-1)).toMatchObject({ state: 'waiting_for_scan', pairingCode: 'ABCD1234' });
+  });
+});
+
+describe('whatsAppChecksFrom (Baileys onWhatsApp answers)', () => {
+  it('marks the phones WhatsApp listed as on it and the others as not', () => {
+    expect(whatsAppChecksFrom(['447700900123', '447700900999'], [{ jid: '447700900123@s.whatsapp.net', exists: true }])).toEqual([
+      { phone: '447700900123', onWhatsApp: true },
+      { phone: '447700900999', onWhatsApp: false },
+    ]);
+  });
+
+  it('leaves phones unknown when an answer matches no phone asked, and when there is no answer', () => {
+    // WhatsApp answered with a differently written number: which phone it was for is unknown.
+    expect(
+      whatsAppChecksFrom(
+        ['5511987654321', '447700900123', '447700900999'],
+        [
+          { jid: '551187654321@s.whatsapp.net', exists: true },
+          { jid: '447700900123@s.whatsapp.net', exists: true },
+        ],
+      ),
+    ).toEqual([{ phone: '447700900123', onWhatsApp: true }]);
+    expect(whatsAppChecksFrom(['447700900123'], undefined)).toEqual([]);
   });
 });

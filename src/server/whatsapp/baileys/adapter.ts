@@ -35,6 +35,7 @@ import {
   type PresenceKind,
   type ProviderSession,
   type Receipt,
+  type WhatsAppCheck,
 } from '../provider.js';
 import { OutboundValidationError, toBaileysSend } from './outbound.js';
 import { loadAuthState, saveCreds, type LoadedAuthState } from './auth-state.js';
@@ -55,6 +56,7 @@ export type SocketLike = Pick<
   | 'sendMessage'
   | 'readMessages'
   | 'sendPresenceUpdate'
+  | 'onWhatsApp'
   | 'updateMediaMessage'
   | 'signalRepository'
   | 'user'
@@ -85,6 +87,32 @@ export interface BaileysSessionOptions {
 }
 
 const PRESENCE: Record<PresenceKind, WAPresence> = { typing: 'composing', recording: 'recording', paused: 'paused' };
+
+/**
+ * Baileys' `onWhatsApp` lists only the numbers WhatsApp has an account for, each
+ * under the JID WhatsApp answered with. A phone asked about is "not on WhatsApp"
+ * only when every answer matched a phone asked: WhatsApp may answer with a
+ * differently written number (e.g. a mobile prefix it adds or drops), and then
+ * the phones it did not match stay unknown rather than being skipped wrongly.
+ * No answer at all (`undefined`) tells nothing.
+ */
+export function whatsAppChecksFrom(
+  asked: readonly string[],
+  found: ReadonlyArray<{ jid: string; exists: unknown }> | undefined,
+): WhatsAppCheck[] {
+  if (!found) return [];
+  const present = new Set<string>();
+  let unmatched = false;
+  for (const f of found) {
+    if (!f.exists) continue;
+    const phone = phoneFromJid(f.jid);
+    if (phone !== null && asked.includes(phone)) present.add(phone);
+    else unmatched = true;
+  }
+  return asked.flatMap((phone): WhatsAppCheck[] =>
+    present.has(phone) ? [{ phone, onWhatsApp: true }] : unmatched ? [] : [{ phone, onWhatsApp: false }],
+  );
+}
 
 /** State a close leaves the number in, before the owner reacts. */
 export function stateAfterClose(info: DisconnectInfo): ConnectionState {
@@ -400,6 +428,21 @@ export function createBaileysSession(options: BaileysSessionOptions): ProviderSe
       const current = requireSocket();
       const jid = typeof to === 'string' ? jidForPhone(to) : jidForCustomer(to);
       await current.sendPresenceUpdate(PRESENCE[presence], jid);
+    },
+
+    async checkOnWhatsApp(phones) {
+      const current = requireSocket();
+      const asked = [...new Set(phones.map((p) => p.replace(/\D/g, '')).filter((p) => p.length > 0))];
+      if (asked.length === 0) return [];
+      let found;
+      try {
+        found = await current.onWhatsApp(...asked.map((p) => jidForPhone(p)));
+      } catch (error) {
+        throw new ProviderError('send_failed', error instanceof Error ? error.message : 'WhatsApp did not answer the check', {
+          cause: error,
+        });
+      }
+      return whatsAppChecksFrom(asked, found);
     },
 
     onConnection: (listener) => connection.add(listener),

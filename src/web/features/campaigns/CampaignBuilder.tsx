@@ -393,6 +393,12 @@ function PacingSection({ workspaceId, campaign }: { workspaceId: string; campaig
         <Group gap="xl">
           <Switch label="Warm-up for new numbers" checked={s.warmup} onChange={(e) => set('warmup', e.currentTarget.checked)} />
           <Switch label='Show "typing…" before each message' checked={s.typing} onChange={(e) => set('typing', e.currentTarget.checked)} />
+          <Switch
+            label="Skip numbers not on WhatsApp"
+            description="Asks WhatsApp in small paced batches just before sending; answers are kept 30 days"
+            checked={s.checkWhatsApp}
+            onChange={(e) => set('checkWhatsApp', e.currentTarget.checked)}
+          />
         </Group>
         <Text size="xs" c="dimmed">
           Times are in the workspace time zone (Settings → Workspace).
