@@ -18,6 +18,26 @@ export interface DomainEventMap {
   'message.updated': { conversationId: string; messageId: string };
   'message.status': { conversationId: string; messageId: string; status: string; error: string | null };
   'conversation.updated': { conversationId: string };
+  /**
+   * Someone is typing in a conversation: a teammate in the composer (`by: 'agent'`, with who) or
+   * the customer on WhatsApp (`by: 'customer'`). `typing` holds for `expiresInMs` unless repeated;
+   * `stopped` ends it at once. Never stored; a client that misses one lets it expire.
+   */
+  'conversation.typing': {
+    conversationId: string;
+    by: 'agent' | 'customer';
+    userId: string | null;
+    name: string | null;
+    state: 'typing' | 'recording' | 'stopped';
+    /** How long a `typing`/`recording` shows unless repeated or stopped. */
+    expiresInMs: number;
+  };
+  /**
+   * For the process that holds the number, not for browsers (the hub does not forward it): show
+   * the customer "typing…" or "paused", or subscribe to the customer's presence (so WhatsApp
+   * reports their typing) while a teammate has the conversation open.
+   */
+  'presence.request': { numberId: string; conversationId: string; action: 'typing' | 'paused' | 'subscribe' };
   'contact.updated': { contactId: string };
   /** SLA clocks moved (badge, countdown); empty `conversationIds` means many: refetch the list. */
   'sla.updated': { conversationIds: string[] };
@@ -38,6 +58,9 @@ export interface DomainEventMap {
 }
 
 export type DomainEventType = keyof DomainEventMap;
+
+/** Event types the WebSocket hub never forwards to browsers (they are for server processes). */
+export const SERVER_ONLY_EVENTS: ReadonlySet<DomainEventType> = new Set<DomainEventType>(['presence.request']);
 
 export type DomainEvent = {
   [K in DomainEventType]: { type: K; workspaceId: string; at: string; payload: DomainEventMap[K] };

@@ -222,3 +222,18 @@ export const ConversationDetailDto = Type.Object({
   ),
 });
 export type ConversationDetailDtoT = Static<typeof ConversationDetailDto>;
+
+/**
+ * A teammate's composer activity in a conversation, sent by the dashboard (throttled):
+ * `typing` while keys are pressed (repeat at most every few seconds), `stopped` on send, blur or
+ * an emptied box, `viewing` when the conversation is opened (so WhatsApp reports the customer's
+ * typing). `mode: 'note'` (a private note) never signals the customer.
+ */
+export const TypingBody = Type.Object(
+  {
+    state: Type.Union([Type.Literal('typing'), Type.Literal('stopped'), Type.Literal('viewing')]),
+    mode: Type.Optional(Type.Union([Type.Literal('reply'), Type.Literal('note')])),
+  },
+  { additionalProperties: false },
+);
+export type TypingBodyT = Static<typeof TypingBody>;

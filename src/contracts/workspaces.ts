@@ -18,6 +18,10 @@ export const WorkspaceDto = Type.Object({
   country: Type.String(),
   logRetentionDays: Type.Integer(),
   messageRetentionDays: Type.Union([Type.Integer(), Type.Null()]),
+  /** While a teammate types a reply, the customer sees "typing…" on WhatsApp (never for private notes). */
+  typingToCustomer: Type.Boolean(),
+  /** Sending a reply marks the customer's unread messages in the conversation as read on WhatsApp. */
+  markReadOnReply: Type.Boolean(),
   role: RoleSchema,
   createdAt: IsoTime,
 });
@@ -36,6 +40,8 @@ export const UpdateWorkspaceBody = Type.Object(
     country: Type.Optional(Country),
     logRetentionDays: Type.Optional(LogRetentionDays),
     messageRetentionDays: Type.Optional(MessageRetentionDays),
+    typingToCustomer: Type.Optional(Type.Boolean()),
+    markReadOnReply: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false, minProperties: 1 },
 );

@@ -24,7 +24,10 @@ import { createActivityService } from './modules/activity/service.js';
 import { authRoutes } from './modules/auth/routes.js';
 import { createAuthService } from './modules/auth/service.js';
 import { createIngest } from './modules/inbox/ingest.js';
+import { createReadOnReply } from './modules/inbox/read-on-reply.js';
 import { createSendQueue } from './modules/inbox/send-queue.js';
+import { typingRoutes } from './modules/inbox/typing-routes.js';
+import { createTypingService } from './modules/inbox/typing.js';
 import { createInstanceService } from './modules/instance/service.js';
 import { createMediaStore } from './modules/media/media-store.js';
 import { mediaRoutes } from './modules/media/routes.js';
@@ -58,6 +61,7 @@ import { realtimeRoutes } from './realtime/routes.js';
 import { createDbAuthStateStore } from './whatsapp/auth-store-db.js';
 import { createBaileysSession } from './whatsapp/baileys/adapter.js';
 import { createNumberManager, type NumberManagerDeps, type SessionFactory } from './whatsapp/manager.js';
+import { startPresenceRelay } from './whatsapp/presence-relay.js';
 
 export interface AppDeps {
   config: Config;
@@ -106,6 +110,8 @@ export function createServices(deps: {
   const inbox = createInboxService({ db, clock, access, activity, bus, messaging, usage });
   const ingest = createIngest({ db, clock, bus, media: mediaStore, box });
   const sendQueue = createSendQueue({ db, clock, bus, dataDir: deps.config.dataDir });
+  const typing = createTypingService({ db, clock, access, bus });
+  const readOnReply = createReadOnReply({ db });
   const waUrl = deps.config.waWebSocketUrl;
   const numberManager = createNumberManager({
     db,
@@ -120,6 +126,8 @@ export function createServices(deps: {
       for (const hash of hashes) await fs.promises.rm(mediaStore.pathOf(hash), { force: true });
     },
     logger,
+    afterSent: readOnReply,
+    presence: (number, presence) => typing.customer(number, presence),
     holderId: deps.whatsapp?.holderId ?? `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
     createSession:
       deps.whatsapp?.createSession ??
@@ -127,6 +135,7 @@ export function createServices(deps: {
         createBaileysSession({ auth, logger: logger.child({ numberId: number.id }), ...(waUrl ? { waWebSocketUrl: waUrl } : {}) })),
     ...deps.whatsapp?.manager,
   });
+  const presenceRelay = startPresenceRelay({ bus, db, manager: numberManager, clock, logger });
   const numbers = createNumbersService({ db, clock, access, activity, bus, manager: numberManager });
   const contacts = createContactsService({ db, clock, access, activity, bus, mediaStore, dataDir: deps.config.dataDir, usage });
   const realtime = createRealtimeHub({ bus, access, logger });
@@ -175,6 +184,8 @@ export function createServices(deps: {
     realtime,
     sla,
     inbox,
+    typing,
+    presenceRelay,
     campaignEngine,
     campaigns,
     privacy,
@@ -208,6 +219,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   // Sessions close before the database does (tests close the app; main stops the manager first anyway).
   app.addHook('onClose', async () => {
     services.realtime.closeAll();
+    services.presenceRelay.stop();
     await services.numberManager.stop();
     await services.sla.evaluator.stop();
     await services.deletionJob.stop();
@@ -236,6 +248,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
       await api.register(messagingRoutes({ messaging: services.messaging }));
       await api.register(contactRoutes({ contacts: services.contacts }));
       await api.register(inboxRoutes({ inbox: services.inbox }));
+      await api.register(typingRoutes({ typing: services.typing }));
       await api.register(mediaRoutes({ media: services.media }));
       await api.register(numberRoutes({ numbers: services.numbers }));
       await api.register(realtimeRoutes({ hub: services.realtime }));

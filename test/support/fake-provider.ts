@@ -3,11 +3,14 @@ import type {
   ConnectionState,
   ConnectionUpdate,
   ContactUpdate,
+  CustomerPresence,
+  CustomerRef,
   DisconnectClass,
   InboundMessage,
   LidMapping,
   MessageBatchInfo,
   OutboundMessage,
+  PresenceKind,
   ProviderSession,
   WhatsAppCheck,
   Receipt,
@@ -55,6 +58,10 @@ export class FakeSession implements ProviderSession {
   sent: OutboundMessage[] = [];
   /** Every `checkOnWhatsApp` question, as asked. */
   checks: string[][] = [];
+  /** Every `markRead` call, in order: the refs it was given. */
+  reads: Array<Array<{ chat: CustomerRef; providerMessageId: string }>> = [];
+  /** Every `sendPresence` / `subscribePresence` call, in order. */
+  presences: Array<{ to: CustomerRef | string; presence: PresenceKind | 'subscribe' }> = [];
   private current: ConnectionState = 'idle';
   private sendSeq = 0;
   private readonly connection = listeners<[ConnectionUpdate]>();
@@ -63,6 +70,7 @@ export class FakeSession implements ProviderSession {
   private readonly contacts = listeners<[ContactUpdate[]]>();
   private readonly lids = listeners<[LidMapping[]]>();
   private readonly creds = listeners<[]>();
+  private readonly customerPresence = listeners<[CustomerPresence]>();
 
   constructor(
     readonly number: NumberRef,
@@ -106,8 +114,16 @@ export class FakeSession implements ProviderSession {
   async downloadMedia(): Promise<Buffer> {
     return Buffer.from('media');
   }
-  async markRead(): Promise<void> {}
-  async sendPresence(): Promise<void> {}
+  async markRead(refs: ReadonlyArray<{ chat: CustomerRef; providerMessageId: string }>): Promise<void> {
+    if (this.current !== 'connected') throw new ProviderError('not_connected', `number is ${this.current}`);
+    this.reads.push([...refs]);
+  }
+  async sendPresence(to: CustomerRef | string, presence: PresenceKind): Promise<void> {
+    this.presences.push({ to, presence });
+  }
+  async subscribePresence(to: CustomerRef | string): Promise<void> {
+    this.presences.push({ to, presence: 'subscribe' });
+  }
   async checkOnWhatsApp(phones: readonly string[]): Promise<WhatsAppCheck[]> {
     if (this.current !== 'connected') throw new ProviderError('not_connected', `number is ${this.current}`);
     this.checks.push([...phones]);
@@ -120,6 +136,7 @@ export class FakeSession implements ProviderSession {
   onContacts = (fn: Fn<[ContactUpdate[]]>) => this.contacts.add(fn);
   onLidMappings = (fn: Fn<[LidMapping[]]>) => this.lids.add(fn);
   onCredsChanged = (fn: Fn<[]>) => this.creds.add(fn);
+  onPresence = (fn: Fn<[CustomerPresence]>) => this.customerPresence.add(fn);
 
   get listenerCount(): number {
     return this.connection.size;
@@ -158,6 +175,9 @@ export class FakeSession implements ProviderSession {
   }
   async emitReceipts(receipts: Receipt[]): Promise<void> {
     await this.receipts.emit(receipts);
+  }
+  async emitPresence(presence: CustomerPresence): Promise<void> {
+    await this.customerPresence.emit(presence);
   }
 }
 

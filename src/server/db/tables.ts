@@ -44,6 +44,10 @@ export interface WorkspacesTable {
   log_retention_days: number;
   /** Optional message retention in days (0007_privacy); null keeps messages. Optional here: the column defaults to null. */
   message_retention_days?: number | null;
+  /** 0011_inbox_presence: 1 shows the customer "typing…" while a teammate types a reply. Optional here: defaults to 1. */
+  typing_to_customer?: number;
+  /** 0011_inbox_presence: 1 marks the customer's messages read on WhatsApp when a reply is sent. Optional here: defaults to 1. */
+  mark_read_on_reply?: number;
   created_at: number;
   updated_at: number;
 }

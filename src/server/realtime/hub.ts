@@ -16,7 +16,7 @@
  * (1013) rather than buffered without bound; it reconnects and refetches.
  */
 import type { Logger } from 'pino';
-import type { DomainEvent } from '../../contracts/events.js';
+import { SERVER_ONLY_EVENTS, type DomainEvent } from '../../contracts/events.js';
 import type { Caller } from '../modules/caller.js';
 import type { WorkspaceAccess } from '../modules/workspaces/access.js';
 import type { EventBus } from './bus.js';
@@ -66,6 +66,7 @@ export function createRealtimeHub(deps: {
         socket.send(JSON.stringify(message));
       };
       const unsubscribe = bus.subscribe(workspaceId, (event: DomainEvent) => {
+        if (SERVER_ONLY_EVENTS.has(event.type)) return;
         seq += 1;
         send({ seq, ...event });
       });

@@ -26,6 +26,7 @@ import {
   type ConnectionState,
   type ConnectionUpdate,
   type ContactUpdate,
+  type CustomerPresence,
   type InboundMessage,
   type LidMapping,
   type MediaHandle,
@@ -36,7 +37,7 @@ import {
   type Unsubscribe,
 } from './provider.js';
 import { createReconnectPolicy, type ReconnectConfig, type ReconnectPolicy } from './reconnect-policy.js';
-import { startSendWorker, type SendQueueLike, type SendWorker } from './send-worker.js';
+import { startSendWorker, type ClaimedSend, type SendQueueLike, type SendWorker } from './send-worker.js';
 import { systemTimers, type Timers } from './timers.js';
 
 export interface NumberRef {
@@ -87,6 +88,10 @@ export interface NumberManagerDeps {
   send?: { claimMs?: number; pollMs?: number; gapCapMs?: number; retryBaseMs?: number; retryCapMs?: number };
   historyChunk?: number;
   mediaBatch?: number;
+  /** After WhatsApp accepted a message: e.g. mark the customer's messages read (modules/inbox/read-on-reply.ts). Best effort. */
+  afterSent?: (job: ClaimedSend, session: ProviderSession) => Promise<void>;
+  /** A customer's typing / online status on a number this process holds (never stored). */
+  presence?: (number: NumberRef, presence: CustomerPresence) => void | Promise<void>;
 }
 
 export interface LinkInfo {
@@ -226,6 +231,7 @@ export function createNumberManager(deps: NumberManagerDeps) {
       session.onReceipts((receipts) => guarded(r, 'receipts', () => ingest.receipts(ref, receipts))),
       session.onContacts((updates) => guarded(r, 'contacts', () => ingest.contacts(ref, updates))),
       session.onLidMappings((mappings) => guarded(r, 'lid mappings', () => ingest.lidMappings(ref, mappings))),
+      session.onPresence((presence) => guarded(r, 'presence', async () => deps.presence?.(ref, presence))),
     );
     runners.set(ref.id, r);
     return r;
@@ -405,6 +411,19 @@ export function createNumberManager(deps: NumberManagerDeps) {
     }
   }
 
+  /** Best-effort presence work on a session connected here; false when there is none or it failed. */
+  async function withConnectedSession(numberId: string, task: (session: ProviderSession) => Promise<void>): Promise<boolean> {
+    const r = runners.get(numberId);
+    if (!r || r.closing || r.state !== 'connected') return false;
+    try {
+      await task(r.session);
+      return true;
+    } catch (error) {
+      log.debug({ err: error, numberId }, 'presence update failed');
+      return false;
+    }
+  }
+
   function startWorker(r: Runner): void {
     if (r.worker || r.closing) return;
     r.worker = startSendWorker({
@@ -419,6 +438,7 @@ export function createNumberManager(deps: NumberManagerDeps) {
       pollMs,
       gapMs: () => gapCapMs,
       retryDelayMs: (attempts) => Math.min(retryCapMs, retryBaseMs * 2 ** Math.min(Math.max(attempts - 1, 0), 10)),
+      ...(deps.afterSent ? { afterSent: (job: ClaimedSend) => deps.afterSent!(job, r.session) } : {}),
     });
   }
 
@@ -635,17 +655,20 @@ export function createNumberManager(deps: NumberManagerDeps) {
       return { removedMediaFiles: files.length };
     },
 
-    /** "typing…" to a customer from a number connected in this process (campaign sends); false when it is not. */
+    /** "typing…" to a customer from a number connected in this process (campaign sends, agents typing); false when it is not. */
     async sendPresence(numberId: string, to: string, presence: PresenceKind): Promise<boolean> {
+      return withConnectedSession(numberId, (session) => session.sendPresence(to, presence));
+    },
+
+    /** Asks WhatsApp to report a customer's typing on a number connected in this process; false when it is not. */
+    async subscribePresence(numberId: string, to: string): Promise<boolean> {
+      return withConnectedSession(numberId, (session) => session.subscribePresence(to));
+    },
+
+    /** Whether this process holds the number and it is connected (only that process can speak for it). */
+    isConnectedHere(numberId: string): boolean {
       const r = runners.get(numberId);
-      if (!r || r.closing || r.state !== 'connected') return false;
-      try {
-        await r.session.sendPresence(to, presence);
-        return true;
-      } catch (error) {
-        log.debug({ err: error, numberId }, 'presence update failed');
-        return false;
-      }
+      return !!r && !r.closing && r.state === 'connected';
     },
 
     /**

@@ -277,6 +277,16 @@ export interface WhatsAppCheck {
   onWhatsApp: boolean;
 }
 
+/**
+ * A customer's chat state as WhatsApp reports it: typing or recording a voice
+ * note, stopped (`paused`), or their online status. Reported only for chats
+ * whose presence the session subscribed to (`subscribePresence`).
+ */
+export interface CustomerPresence {
+  chat: CustomerRef;
+  presence: PresenceKind | 'available' | 'unavailable';
+}
+
 // ---------------------------------------------------------------------------
 // Auth state
 // ---------------------------------------------------------------------------
@@ -330,6 +340,8 @@ export interface ProviderSession {
    * pace these questions: each one goes out from this number.
    */
   checkOnWhatsApp(phones: readonly string[]): Promise<WhatsAppCheck[]>;
+  /** Ask WhatsApp to report this customer's presence (typing…) to us, as an open chat on WhatsApp Web does. */
+  subscribePresence(to: CustomerRef | string): Promise<void>;
   /** Current state (last one emitted). */
   readonly state: ConnectionState;
 
@@ -338,6 +350,7 @@ export interface ProviderSession {
   onReceipts(listener: Listener<Receipt[]>): Unsubscribe;
   onContacts(listener: Listener<ContactUpdate[]>): Unsubscribe;
   onLidMappings(listener: Listener<LidMapping[]>): Unsubscribe;
+  onPresence(listener: Listener<CustomerPresence>): Unsubscribe;
   /** Fired after new credentials were saved to the store (e.g. for an activity entry on link). */
   onCredsChanged(listener: Listener<void>): Unsubscribe;
 }

@@ -21,6 +21,8 @@ export interface ClaimedSend {
   media: { kind: string; mimetype: string; fileName: string | null; path: string } | null;
   quoted: { providerMessageId: string; fromMe: boolean; text: string | null } | null;
   attempts: number;
+  /** Written by a person (a reply or a send from the dashboard/API), not a campaign or an automated answer. */
+  byPerson?: boolean;
 }
 
 /** The part of the send queue the worker and the manager use. */
@@ -47,6 +49,8 @@ export interface SendWorkerOptions {
   gapMs: () => number;
   /** Delay before retrying a message that met a disconnected number. */
   retryDelayMs: (attempts: number) => number;
+  /** Follow-up work once WhatsApp accepted a message (mark the customer's messages read); its failure never affects the send. */
+  afterSent?: (job: ClaimedSend) => Promise<void>;
 }
 
 export interface SendWorker {
@@ -117,6 +121,10 @@ export function startSendWorker(options: SendWorkerOptions): SendWorker {
         log.warn({ numberId, messageId: job.messageId, code }, 'send failed');
         await queue.markFailed(job.messageId, holder, text, null);
       }
+      return;
+    }
+    if (options.afterSent) {
+      await options.afterSent(job).catch((error: unknown) => log.warn({ err: error, numberId }, 'after-send work failed'));
     }
   }
 

@@ -9,6 +9,7 @@ import * as m0007 from './0007_privacy.js';
 import * as m0008 from './0008_sla_rollups.js';
 import * as m0009 from './0009_contact_search_bulk.js';
 import * as m0010 from './0010_ingest_indexes.js';
+import * as m0011 from './0011_inbox_presence.js';
 import * as m0012 from './0012_media_uploads.js';
 import * as m0013 from './0013_whatsapp_checks.js';
 
@@ -27,6 +28,7 @@ export const migrations: Record<string, Migration> = {
   '0008_sla_rollups': m0008,
   '0009_contact_search_bulk': m0009,
   '0010_ingest_indexes': m0010,
+  '0011_inbox_presence': m0011,
   '0012_media_uploads': m0012,
   '0013_whatsapp_checks': m0013,
 };

@@ -22,6 +22,8 @@ export interface MessagePayload {
   sentAt?: number;
   /** An outbound document's name for this message, when it differs from the stored file's. */
   fileName?: string | null;
+  /** Sent by WaSphere on its own (an opt-out confirmation), not by a person. */
+  automated?: boolean;
 }
 
 export function parsePayload(text: string): MessagePayload {

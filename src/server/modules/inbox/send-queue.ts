@@ -31,6 +31,8 @@ export interface ClaimedSend {
   quoted: { providerMessageId: string; fromMe: boolean; text: string | null } | null;
   /** Attempts including this one. */
   attempts: number;
+  /** Written by a person (reply, dashboard or API send), not a campaign or an automated answer such as an opt-out confirmation. */
+  byPerson: boolean;
 }
 
 const OUTBOUND_MEDIA_KINDS: readonly string[] = ['image', 'video', 'audio', 'voice', 'document', 'sticker'];
@@ -127,6 +129,7 @@ export function createSendQueue(deps: { db: Db; clock: Clock; bus: EventBus; dat
       media,
       quoted,
       attempts: row.attempts,
+      byPerson: row.sender_user_id !== null && parsePayload(row.payload).automated !== true,
     };
   }
 

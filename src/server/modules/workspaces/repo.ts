@@ -46,6 +46,8 @@ export async function listWorkspacesOfUser(db: DbOrTx, userId: string, limit: nu
       'w.country',
       'w.log_retention_days',
       'w.message_retention_days',
+      'w.typing_to_customer',
+      'w.mark_read_on_reply',
       'w.created_at',
       'w.updated_at',
       'm.role',

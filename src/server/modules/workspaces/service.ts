@@ -42,6 +42,8 @@ function presentWorkspace(row: repo.WorkspaceRow, role: Role): WorkspaceDtoT {
     country: row.country,
     logRetentionDays: row.log_retention_days,
     messageRetentionDays: row.message_retention_days ?? null,
+    typingToCustomer: (row.typing_to_customer ?? 1) === 1,
+    markReadOnReply: (row.mark_read_on_reply ?? 1) === 1,
     role,
     createdAt: iso(row.created_at),
   };
@@ -144,6 +146,8 @@ export function createWorkspacesService(deps: {
         ...(body.country !== undefined ? { country: body.country } : {}),
         ...(body.logRetentionDays !== undefined ? { log_retention_days: body.logRetentionDays } : {}),
         ...(body.messageRetentionDays !== undefined ? { message_retention_days: body.messageRetentionDays } : {}),
+        ...(body.typingToCustomer !== undefined ? { typing_to_customer: body.typingToCustomer ? 1 : 0 } : {}),
+        ...(body.markReadOnReply !== undefined ? { mark_read_on_reply: body.markReadOnReply ? 1 : 0 } : {}),
       };
       const changes: Record<string, { from: unknown; to: unknown }> = {};
       for (const [column, value] of Object.entries(patch)) {

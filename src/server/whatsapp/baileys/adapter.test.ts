@@ -34,6 +34,7 @@ function fakeSocket() {
     }),
     readMessages: vi.fn(async () => {}),
     sendPresenceUpdate: vi.fn(async () => {}),
+    presenceSubscribe: vi.fn(async () => {}),
     updateMediaMessage: vi.fn(async (m: WAMessage) => m),
     signalRepository: { lidMapping: { getPNsForLIDs: vi.fn(async () => [{ lid: '777@lid', pn: PN_JID }]) } },
   };
@@ -162,6 +163,24 @@ describe('createBaileysSession (fake socket)', () => {
         at: new Date(1_700_000_600_000),
       },
     ]);
+  });
+
+  it("reports a customer's typing, subscribes to presence, and marks read and signals typing by JID", async () => {
+    const { session, fake } = setup();
+    const seen: unknown[] = [];
+    session.onPresence((p) => void seen.push(p));
+    await session.start();
+    await fake.emit({ 'connection.update': { connection: 'open' } });
+    await fake.emit({ 'presence.update': { id: PN_JID, presences: { [PN_JID]: { lastKnownPresence: 'composing' } } } });
+    await fake.emit({ 'presence.update': { id: '120363@g.us', presences: { [PN_JID]: { lastKnownPresence: 'composing' } } } });
+    expect(seen).toEqual([{ chat: { id: PHONE, phone: PHONE, lid: null }, presence: 'typing' }]);
+
+    await session.subscribePresence(PHONE);
+    expect(fake.raw.presenceSubscribe).toHaveBeenCalledWith(PN_JID);
+    await session.sendPresence({ id: PHONE, phone: PHONE, lid: null }, 'typing');
+    expect(fake.raw.sendPresenceUpdate).toHaveBeenCalledWith('composing', PN_JID);
+    await session.markRead([{ chat: { id: PHONE, phone: PHONE, lid: null }, providerMessageId: 'IN9' }]);
+    expect(fake.raw.readMessages).toHaveBeenCalledWith([{ remoteJid: PN_JID, id: 'IN9', fromMe: false }]);
   });
 
   it('sends only when connected, and returns the provider id', async () => {

@@ -27,6 +27,7 @@ import {
   type ConnectionState,
   type ConnectionUpdate,
   type ContactUpdate,
+  type CustomerPresence,
   type CustomerRef,
   type DisconnectInfo,
   type InboundMessage,
@@ -43,6 +44,7 @@ import { contactUpdatesFrom, lidMappingFrom } from './contacts.js';
 import { classifyDisconnect } from './disconnect.js';
 import { jidForCustomer, jidForPhone, lidFromJid, phoneFromJid, type SelfIds } from './jid.js';
 import { decodeMediaHandle } from './media-handle.js';
+import { presencesFrom } from './presence.js';
 import { receiptsFromMessageUpdates, receiptsFromUserReceipts } from './receipts.js';
 import { translateMessages } from './translate.js';
 
@@ -57,6 +59,7 @@ export type SocketLike = Pick<
   | 'readMessages'
   | 'sendPresenceUpdate'
   | 'onWhatsApp'
+  | 'presenceSubscribe'
   | 'updateMediaMessage'
   | 'signalRepository'
   | 'user'
@@ -144,6 +147,7 @@ export function createBaileysSession(options: BaileysSessionOptions): ProviderSe
   const contacts = createListenerSet<[ContactUpdate[]]>(reportListenerError);
   const lidMappings = createListenerSet<[LidMapping[]]>(reportListenerError);
   const credsChanged = createListenerSet<[]>(reportListenerError);
+  const presences = createListenerSet<[CustomerPresence]>(reportListenerError);
 
   let sock: SocketLike | null = null;
   let auth: LoadedAuthState | null = null;
@@ -265,6 +269,11 @@ export function createBaileysSession(options: BaileysSessionOptions): ProviderSe
     if (userReceipts) {
       const rs = receiptsFromUserReceipts(userReceipts, { lookupPhoneForLid, self: self() });
       if (rs.length) await receipts.emit(rs);
+    }
+
+    const presence = events['presence.update'];
+    if (presence) {
+      for (const p of presencesFrom(presence, { lookupPhoneForLid, self: self() })) await presences.emit(p);
     }
 
     for (const list of [events['contacts.upsert'], events['contacts.update']]) {
@@ -445,11 +454,17 @@ export function createBaileysSession(options: BaileysSessionOptions): ProviderSe
       return whatsAppChecksFrom(asked, found);
     },
 
+    async subscribePresence(to: CustomerRef | string) {
+      const current = requireSocket();
+      await current.presenceSubscribe(typeof to === 'string' ? jidForPhone(to) : jidForCustomer(to));
+    },
+
     onConnection: (listener) => connection.add(listener),
     onMessages: (listener) => messages.add(listener),
     onReceipts: (listener) => receipts.add(listener),
     onContacts: (listener) => contacts.add(listener),
     onLidMappings: (listener) => lidMappings.add(listener),
+    onPresence: (listener) => presences.add(listener),
     onCredsChanged: (listener) => credsChanged.add(() => listener()),
   };
 
