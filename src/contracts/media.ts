@@ -126,3 +126,16 @@ export const UploadedMediaDto = Type.Object({
   size: Type.Integer(),
 });
 export type UploadedMediaDtoT = Static<typeof UploadedMediaDto>;
+
+/**
+ * The check a client makes before uploading (the server checks again, on the
+ * bytes): the kind the file will be sent as, or the sentence saying why it cannot be.
+ */
+export function precheckUpload(file: { type: string; name: string; size: number }): { kind: UploadKind } | { error: string } {
+  const type = declaredUploadType(file.type, file.name);
+  if (!type) return { error: `WhatsApp cannot send this type of file. Allowed: ${ALLOWED_UPLOADS_TEXT}.` };
+  const kind = UPLOAD_TYPES[type]!;
+  if (file.size === 0) return { error: 'The file is empty.' };
+  if (file.size > MEDIA_LIMITS[kind]) return { error: tooLargeMessage(kind, file.size) };
+  return { kind };
+}

@@ -1,11 +1,13 @@
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type ClipboardEvent, type DragEvent, type KeyboardEvent } from 'react';
 import {
   ActionIcon,
   Box,
   Button,
   CloseButton,
+  FileButton,
   Group,
   Paper,
+  Progress,
   ScrollArea,
   SegmentedControl,
   Stack,
@@ -13,12 +15,26 @@ import {
   Textarea,
   UnstyledButton,
 } from '@mantine/core';
-import { IconNote, IconSend } from '@tabler/icons-react';
+import { IconFile, IconNote, IconPaperclip, IconSend } from '@tabler/icons-react';
 import type { CannedReplyDtoT, InboxMessageDtoT } from '../../../contracts/inbox';
+import { ALLOWED_UPLOADS_TEXT, formatBytes, precheckUpload, type UploadKind } from '../../../contracts/media';
 import { notifyError } from '../../api/notify';
+import { uploadMedia } from '../../api/upload';
 import { useAddNote, useCannedReplies, useSendReply } from './api';
 
 type Mode = 'reply' | 'note';
+
+/** A file chosen to go with the reply: checked at once, uploaded on send. */
+interface Attachment {
+  file: File;
+  kind: UploadKind | null;
+  error: string | null;
+}
+
+function attachmentOf(file: File): Attachment {
+  const checked = precheckUpload(file);
+  return 'error' in checked ? { file, kind: null, error: checked.error } : { file, kind: checked.kind, error: null };
+}
 
 const draftKey = (ws: string, conversationId: string, mode: Mode) => `wasphere.draft.${ws}.${conversationId}.${mode}`;
 
@@ -63,6 +79,40 @@ export function Composer(props: {
   const canned = useCannedReplies(workspaceId);
   const send = useSendReply(workspaceId, conversationId);
   const addNote = useAddNote(workspaceId, conversationId);
+  const [attachment, setAttachment] = useState<Attachment | null>(null);
+  const [progress, setProgress] = useState<number | null>(null);
+  const [dragging, setDragging] = useState(false);
+
+  // A file belongs to the conversation it was attached in.
+  useEffect(() => {
+    setAttachment(null);
+  }, [conversationId]);
+
+  const attach = (file: File | undefined | null) => {
+    if (!file) return;
+    setMode('reply');
+    setAttachment(attachmentOf(file));
+    requestAnimationFrame(() => area.current?.focus());
+  };
+  const onDrop = (e: DragEvent) => {
+    if (!e.dataTransfer.types.includes('Files')) return;
+    e.preventDefault();
+    setDragging(false);
+    attach(e.dataTransfer.files[0]);
+  };
+  const onDragOver = (e: DragEvent) => {
+    if (!e.dataTransfer.types.includes('Files')) return;
+    e.preventDefault();
+    setDragging(true);
+  };
+  const onPaste = (e: ClipboardEvent<HTMLTextAreaElement>) => {
+    const file = Array.from(e.clipboardData.files)[0];
+    if (!file || mode === 'note') return;
+    e.preventDefault();
+    attach(file);
+  };
+  // WhatsApp shows no caption on audio or stickers.
+  const captionless = attachment?.kind === 'audio' || attachment?.kind === 'sticker';
 
   // Another conversation or mode: its own draft.
   useEffect(() => {
@@ -92,18 +142,32 @@ export function Composer(props: {
 
   const submit = async () => {
     const value = text.trim();
-    if (!value) return;
+    const file = mode === 'reply' ? attachment : null;
+    if (file?.error || (file && captionless && value)) return;
+    if (!value && !file) return;
     try {
       if (mode === 'note') {
         await addNote.mutateAsync(value);
       } else {
-        await send.mutateAsync({ text: value, ...(quoted ? { quotedMessageId: quoted.id } : {}) });
+        let mediaId: string | undefined;
+        if (file) {
+          setProgress(0);
+          mediaId = (await uploadMedia(workspaceId, file.file, setProgress)).id;
+        }
+        await send.mutateAsync({
+          ...(value ? { text: value } : {}),
+          ...(mediaId ? { mediaId } : {}),
+          ...(quoted ? { quotedMessageId: quoted.id } : {}),
+        });
         onClearQuote();
+        setAttachment(null);
       }
       setText('');
       writeDraft(key, '');
     } catch (err) {
       notifyError(err, mode === 'note' ? 'The note was not saved' : 'The message was not queued');
+    } finally {
+      setProgress(null);
     }
   };
 
@@ -132,10 +196,25 @@ export function Composer(props: {
   };
 
   const note = mode === 'note';
-  const busy = send.isPending || addNote.isPending;
+  const busy = send.isPending || addNote.isPending || progress !== null;
+  const blocked = !note && attachment !== null && (attachment.error !== null || (captionless && text.trim() !== ''));
+  const canSend = !blocked && (text.trim() !== '' || (!note && attachment !== null));
 
   return (
-    <Box p="sm" style={{ borderTop: '1px solid var(--mantine-color-gray-3)', position: 'relative' }} bg={note ? 'yellow.0' : 'white'}>
+    <Box
+      p="sm"
+      style={{
+        borderTop: '1px solid var(--mantine-color-gray-3)',
+        position: 'relative',
+        outline: dragging ? '2px dashed var(--mantine-color-brand-5)' : undefined,
+        outlineOffset: -4,
+      }}
+      bg={note ? 'yellow.0' : dragging ? 'brand.0' : 'white'}
+      onDragOver={onDragOver}
+      onDragLeave={() => setDragging(false)}
+      onDrop={onDrop}
+      data-testid="composer"
+    >
       {pickerOpen ? (
         <Paper
           shadow="md"
@@ -218,7 +297,50 @@ export function Composer(props: {
             This customer opted out of messages. Reply only to what they asked.
           </Text>
         ) : null}
+        {attachment && !note ? (
+          <Paper withBorder px={8} py={6} radius="sm" data-testid="attachment-chip" bg={attachment.error ? 'red.0' : 'gray.0'}>
+            <Group gap={8} wrap="nowrap">
+              <IconFile size={18} />
+              <Box style={{ flex: 1, minWidth: 0 }}>
+                <Text size="sm" truncate="end">
+                  {attachment.file.name || 'Pasted image'}
+                </Text>
+                <Text size="xs" c="dimmed">
+                  {formatBytes(attachment.file.size)}
+                  {attachment.kind ? ` · ${attachment.kind}` : ''}
+                </Text>
+              </Box>
+              <CloseButton size="sm" onClick={() => setAttachment(null)} disabled={progress !== null} aria-label="Remove attachment" />
+            </Group>
+            {attachment.error ? (
+              <Text size="xs" c="red.8" mt={4} role="alert">
+                {attachment.error}
+              </Text>
+            ) : captionless && text.trim() ? (
+              <Text size="xs" c="orange.8" mt={4} role="alert">
+                WhatsApp shows no caption on {attachment.kind === 'audio' ? 'audio' : 'stickers'}: send the text as its own message.
+              </Text>
+            ) : null}
+            {progress !== null ? <Progress value={progress * 100} size="sm" mt={6} aria-label="Upload progress" /> : null}
+          </Paper>
+        ) : null}
         <Group gap="xs" align="flex-end" wrap="nowrap">
+          {note ? null : (
+            <FileButton onChange={attach} disabled={progress !== null}>
+              {(fileProps) => (
+                <ActionIcon
+                  {...fileProps}
+                  size={36}
+                  variant="subtle"
+                  color="gray"
+                  aria-label="Attach a file"
+                  title={`Attach a file (or drop or paste it). ${ALLOWED_UPLOADS_TEXT}`}
+                >
+                  <IconPaperclip size={18} />
+                </ActionIcon>
+              )}
+            </FileButton>
+          )}
           <Textarea
             ref={area}
             value={text}
@@ -227,7 +349,8 @@ export function Composer(props: {
               setActive(0);
             }}
             onKeyDown={onKeyDown}
-            placeholder={note ? 'Write a private note for your team…' : 'Type a reply…'}
+            onPaste={onPaste}
+            placeholder={note ? 'Write a private note for your team…' : attachment ? 'Add a caption…' : 'Type a reply…'}
             aria-label={note ? 'Note' : 'Message'}
             autosize
             minRows={1}
@@ -237,17 +360,11 @@ export function Composer(props: {
             styles={note ? { input: { background: 'var(--mantine-color-yellow-1)' } } : undefined}
           />
           {note ? (
-            <Button
-              leftSection={<IconNote size={16} />}
-              color="yellow.8"
-              onClick={() => void submit()}
-              loading={busy}
-              disabled={!text.trim()}
-            >
+            <Button leftSection={<IconNote size={16} />} color="yellow.8" onClick={() => void submit()} loading={busy} disabled={!canSend}>
               Add note
             </Button>
           ) : (
-            <ActionIcon size={36} radius="xl" onClick={() => void submit()} loading={busy} disabled={!text.trim()} aria-label="Send">
+            <ActionIcon size={36} radius="xl" onClick={() => void submit()} loading={busy} disabled={!canSend} aria-label="Send">
               <IconSend size={18} />
             </ActionIcon>
           )}

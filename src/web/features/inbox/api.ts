@@ -177,7 +177,7 @@ export function useSendReply(ws: string, id: string) {
   const qc = useQueryClient();
   const invalidate = useInvalidateInbox(ws);
   return useMutation({
-    mutationFn: (body: { text: string; quotedMessageId?: string }) =>
+    mutationFn: (body: { text?: string; mediaId?: string; quotedMessageId?: string }) =>
       api<InboxMessageDtoT>(`${base(ws)}/conversations/${encodeURIComponent(id)}/messages`, { method: 'POST', body }),
     onSuccess: () => Promise.all([qc.invalidateQueries({ queryKey: inboxKeys.messages(ws, id) }), invalidate(id)]),
   });
