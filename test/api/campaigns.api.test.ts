@@ -4,8 +4,9 @@ import type { PageOf } from '../../src/contracts/common.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { insertContacts, ukPhone } from '../support/campaigns.js';
 import { fakeClock } from '../support/clock.js';
+import { multipartFile } from '../support/contacts.js';
 import { firstOwner, memberOf, ownerOfNewWorkspace, type Person } from '../support/factories.js';
-import { as, expectError, errorFields } from '../support/http.js';
+import { as, call, expectError, errorFields } from '../support/http.js';
 import { insertTestNumber } from '../support/numbers.js';
 
 describe('campaigns API', () => {
@@ -61,6 +62,27 @@ describe('campaigns API', () => {
     expect((list.json() as PageOf<CampaignDtoT>).items.map((i) => i.id)).toContain(c.id);
     expectError(await as(t.app, agent.cookie).post(url, { name: 'x' }), 403, 'forbidden');
     expectError(await as(t.app, agent.cookie).post(`${url}/${c.id}/pause`), 403, 'forbidden');
+  });
+
+  it('attaches an uploaded image as the campaign media; audio, unknown and foreign media are refused', async () => {
+    const upload = (cookie: string, ws: string, bytes: Buffer, name: string, type: string) =>
+      call(t.app, 'POST', `/api/v1/workspaces/${ws}/media`, { cookie, ...multipartFile(bytes, name, type) });
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+    const image = (await upload(owner.cookie, owner.workspaceId, png, 'offer.png', 'image/png')).json() as { id: string };
+    const c = await draft({ mediaId: image.id });
+    expect(c.mediaId).toBe(image.id);
+    const audio = (
+      await upload(owner.cookie, owner.workspaceId, Buffer.concat([Buffer.from('OggS'), Buffer.alloc(40, 1)]), 'a.ogg', 'audio/ogg')
+    ).json() as {
+      id: string;
+    };
+    const refuse = async (mediaId: string) =>
+      expect(
+        errorFields(await as(t.app, owner.cookie).post(url, { name: 'x', text: 'Hi', numberIds: [numberId], mediaId })),
+      ).toHaveProperty('mediaId');
+    await refuse(audio.id);
+    const theirs = (await upload(other.cookie, other.workspaceId, png, 'theirs.png', 'image/png')).json() as { id: string };
+    await refuse(theirs.id);
   });
 
   it('builds an audience from a label, pasted numbers and a CSV, and counts every skip by reason', async () => {
