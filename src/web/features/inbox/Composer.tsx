@@ -21,6 +21,7 @@ import { ALLOWED_UPLOADS_TEXT, formatBytes, precheckUpload, type UploadKind } fr
 import { notifyError } from '../../api/notify';
 import { uploadMedia } from '../../api/upload';
 import { useAddNote, useCannedReplies, useSendReply } from './api';
+import { useTypingSignal } from './typing';
 
 type Mode = 'reply' | 'note';
 
@@ -113,6 +114,7 @@ export function Composer(props: {
   };
   // WhatsApp shows no caption on audio or stickers.
   const captionless = attachment?.kind === 'audio' || attachment?.kind === 'sticker';
+  const typing = useTypingSignal(workspaceId, conversationId, mode);
 
   // Another conversation or mode: its own draft.
   useEffect(() => {
@@ -145,6 +147,7 @@ export function Composer(props: {
     const file = mode === 'reply' ? attachment : null;
     if (file?.error || (file && captionless && value)) return;
     if (!value && !file) return;
+    typing.stopped();
     try {
       if (mode === 'note') {
         await addNote.mutateAsync(value);
@@ -347,7 +350,9 @@ export function Composer(props: {
             onChange={(e) => {
               setText(e.currentTarget.value);
               setActive(0);
+              typing.changed(e.currentTarget.value);
             }}
+            onBlur={typing.stopped}
             onKeyDown={onKeyDown}
             onPaste={onPaste}
             placeholder={note ? 'Write a private note for your team…' : attachment ? 'Add a caption…' : 'Type a reply…'}

@@ -11,6 +11,7 @@ import { chronological, useConversation, useLabels, useMessages, useNotes, useRe
 import { Composer } from './Composer';
 import { dayKey, dayLabel } from './format';
 import { MessageBubble, NoteCard } from './MessageBubble';
+import { TypingIndicator } from './TypingIndicator';
 
 const STATUS_COLOR: Record<ConversationStatusT, string> = { open: 'green', pending: 'yellow', resolved: 'gray' };
 
@@ -368,6 +369,7 @@ export function ConversationView(props: {
         around={props.around}
         onReply={setQuoted}
       />
+      <TypingIndicator conversationId={conversationId} meId={props.me.id} customerName={conversation.data.contact.name} />
       <Composer
         workspaceId={workspaceId}
         conversationId={conversationId}

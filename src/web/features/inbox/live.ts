@@ -3,6 +3,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import type { DomainEvent } from '../../../contracts/events';
 import { API_BASE } from '../../api/client';
 import { inboxKeys } from './api';
+import { typingStore } from './typing';
 
 export type LiveStatus = 'connecting' | 'live' | 'reconnecting';
 
@@ -38,7 +39,14 @@ export function useLiveInbox(workspaceId: string): LiveStatus {
 
     const onEvent = (event: DomainEvent) => {
       switch (event.type) {
+        case 'conversation.typing':
+          typingStore.apply(event.payload);
+          break;
         case 'message.created':
+          if (event.payload.direction === 'in') typingStore.customerSent(event.payload.conversationId);
+          void qc.invalidateQueries({ queryKey: inboxKeys.messages(workspaceId, event.payload.conversationId) });
+          refreshLists();
+          break;
         case 'message.updated':
         case 'message.status':
           void qc.invalidateQueries({ queryKey: inboxKeys.messages(workspaceId, event.payload.conversationId) });

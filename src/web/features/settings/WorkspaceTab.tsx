@@ -8,6 +8,7 @@ import { notifyError, notifySuccess } from '../../api/notify';
 import { FullPageLoader, QueryError } from '../../components/States';
 import { canManage, useUpdateWorkspace, useWorkspace } from '../workspace/api';
 import { DeleteWorkspaceSection, MessageRetentionSection } from '../privacy/WorkspacePrivacy';
+import { InboxSettingsSection } from './InboxSettingsSection';
 import { SettingsSection } from './SettingsSection';
 import { countryOptions, timeZoneOptions } from './zones';
 
@@ -137,6 +138,7 @@ export function WorkspaceTab({ workspaceId }: { workspaceId: string }) {
   return (
     <Stack gap="lg">
       <WorkspaceForm ws={ws.data} />
+      <InboxSettingsSection ws={ws.data} />
       <MessageRetentionSection ws={ws.data} />
       <DeleteWorkspaceSection ws={ws.data} />
     </Stack>
