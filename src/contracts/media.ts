@@ -111,6 +111,9 @@ export function tooLargeMessage(kind: UploadKind, size?: number): string {
   return `${names[kind]} can be at most ${formatBytes(MEDIA_LIMITS[kind])} on WhatsApp${size !== undefined ? ` (this file is ${formatBytes(size)})` : ''}.`;
 }
 
+/** What a campaign may carry: its text becomes the caption, and WhatsApp shows captions only on these. */
+export const CAMPAIGN_MEDIA_KINDS: readonly UploadKind[] = ['image', 'video', 'document'];
+
 /** A stored upload, ready to be sent by its id. */
 export const UploadedMediaDto = Type.Object({
   id: Id,

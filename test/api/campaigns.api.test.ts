@@ -8,6 +8,7 @@ import { multipartFile } from '../support/contacts.js';
 import { firstOwner, memberOf, ownerOfNewWorkspace, type Person } from '../support/factories.js';
 import { as, call, expectError, errorFields } from '../support/http.js';
 import { insertTestNumber } from '../support/numbers.js';
+import { TINY_PNG } from '../support/files.js';
 
 describe('campaigns API', () => {
   const clock = fakeClock(Date.parse('2026-06-01T10:00:00Z'));
@@ -67,8 +68,7 @@ describe('campaigns API', () => {
   it('attaches an uploaded image as the campaign media; audio, unknown and foreign media are refused', async () => {
     const upload = (cookie: string, ws: string, bytes: Buffer, name: string, type: string) =>
       call(t.app, 'POST', `/api/v1/workspaces/${ws}/media`, { cookie, ...multipartFile(bytes, name, type) });
-    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
-    const image = (await upload(owner.cookie, owner.workspaceId, png, 'offer.png', 'image/png')).json() as { id: string };
+    const image = (await upload(owner.cookie, owner.workspaceId, TINY_PNG, 'offer.png', 'image/png')).json() as { id: string };
     const c = await draft({ mediaId: image.id });
     expect(c.mediaId).toBe(image.id);
     const audio = (
@@ -81,7 +81,7 @@ describe('campaigns API', () => {
         errorFields(await as(t.app, owner.cookie).post(url, { name: 'x', text: 'Hi', numberIds: [numberId], mediaId })),
       ).toHaveProperty('mediaId');
     await refuse(audio.id);
-    const theirs = (await upload(other.cookie, other.workspaceId, png, 'theirs.png', 'image/png')).json() as { id: string };
+    const theirs = (await upload(other.cookie, other.workspaceId, TINY_PNG, 'theirs.png', 'image/png')).json() as { id: string };
     await refuse(theirs.id);
   });
 

@@ -14,9 +14,9 @@ import { as, call, expectError } from '../support/http.js';
 import { freshAppPerTest } from '../support/lifecycle.js';
 import { createWhatsAppTestApp } from '../support/numbers-app.js';
 import { insertTestNumber } from '../support/numbers.js';
+import { TINY_PNG } from '../support/files.js';
 
 /** Real signatures, so the server's check on the bytes passes. */
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
 const OGG = Buffer.concat([Buffer.from('OggS'), Buffer.alloc(60, 1)]);
 const EXE = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(62, 0)]);
@@ -45,16 +45,16 @@ describe('media uploads', () => {
 
   it('stores an image streamed to disk under its hash, and serves it back to members', async () => {
     const { owner, ws } = await setup();
-    const response = await upload(t().app, owner.cookie, ws, PNG, 'receipt.png', 'image/png');
+    const response = await upload(t().app, owner.cookie, ws, TINY_PNG, 'receipt.png', 'image/png');
     expect(response.statusCode, response.body).toBe(201);
     const media = response.json() as UploadedMediaDtoT;
-    expect(media).toEqual({ id: expect.any(String), kind: 'image', mimetype: 'image/png', fileName: 'receipt.png', size: PNG.length });
+    expect(media).toEqual({ id: expect.any(String), kind: 'image', mimetype: 'image/png', fileName: 'receipt.png', size: TINY_PNG.length });
     const row = await t().database.db.selectFrom('media').selectAll().where('id', '=', media.id).executeTakeFirstOrThrow();
-    expect(row).toMatchObject({ workspace_id: ws, state: 'stored', size: PNG.length, handle: null });
-    expect(fs.readFileSync(t().services.mediaStore.pathOf(row.sha256!)).equals(PNG)).toBe(true);
+    expect(row).toMatchObject({ workspace_id: ws, state: 'stored', size: TINY_PNG.length, handle: null });
+    expect(fs.readFileSync(t().services.mediaStore.pathOf(row.sha256!)).equals(TINY_PNG)).toBe(true);
     const served = await as(t().app, owner.cookie).get(`/api/v1/workspaces/${ws}/media/${media.id}`);
     expect(served.statusCode).toBe(200);
-    expect(served.rawPayload.equals(PNG)).toBe(true);
+    expect(served.rawPayload.equals(TINY_PNG)).toBe(true);
     expect(leftovers()).toEqual([]);
   });
 
@@ -81,7 +81,7 @@ describe('media uploads', () => {
 
   it("refuses a file over its kind's WhatsApp limit (413 media_too_large) and keeps nothing of it", async () => {
     const { owner, ws } = await setup();
-    const bigImage = Buffer.concat([PNG, Buffer.alloc(5 * MB)]);
+    const bigImage = Buffer.concat([TINY_PNG, Buffer.alloc(5 * MB)]);
     const refused = expectError(await upload(t().app, owner.cookie, ws, bigImage, 'big.png', 'image/png'), 413, 'media_too_large');
     expect(refused.error.message).toBe('Images can be at most 5 MB on WhatsApp.');
     expect(refused.error.details).toEqual({ kind: 'image', maxBytes: 5 * MB });
@@ -98,7 +98,7 @@ describe('media uploads', () => {
     const { owner, ws } = await setup();
     expectError(await upload(t().app, owner.cookie, ws, Buffer.alloc(0), 'empty.pdf', 'application/pdf'), 400, 'validation_failed');
     expectError(
-      await call(t().app, 'POST', `/api/v1/workspaces/${ws}/media`, { ...multipartFile(PNG, 'a.png', 'image/png') }),
+      await call(t().app, 'POST', `/api/v1/workspaces/${ws}/media`, { ...multipartFile(TINY_PNG, 'a.png', 'image/png') }),
       401,
       'unauthenticated',
     );
@@ -113,8 +113,10 @@ describe('media uploads', () => {
   it("keeps another workspace's files out of reach: upload into it, read, and send its media id all answer 404", async () => {
     const { owner, ws } = await setup();
     const other = await ownerOfNewWorkspace(t().app, owner);
-    const theirs = (await upload(t().app, other.cookie, other.workspaceId, PNG, 'theirs.png', 'image/png')).json() as UploadedMediaDtoT;
-    expectError(await upload(t().app, owner.cookie, other.workspaceId, PNG, 'x.png', 'image/png'), 404, 'not_found');
+    const theirs = (
+      await upload(t().app, other.cookie, other.workspaceId, TINY_PNG, 'theirs.png', 'image/png')
+    ).json() as UploadedMediaDtoT;
+    expectError(await upload(t().app, owner.cookie, other.workspaceId, TINY_PNG, 'x.png', 'image/png'), 404, 'not_found');
     expectError(await as(t().app, owner.cookie).get(`/api/v1/workspaces/${ws}/media/${theirs.id}`), 404, 'not_found');
     const number = await insertTestNumber(t().database.db, ws);
     const send = await as(t().app, owner.cookie).post(`/api/v1/workspaces/${ws}/messages`, {
@@ -147,7 +149,7 @@ describe('media uploads', () => {
     const { owner, ws } = await setup();
     const number = await insertTestNumber(t().database.db, ws);
     const unused = (await upload(t().app, owner.cookie, ws, PDF, 'draft.pdf', 'application/pdf')).json() as UploadedMediaDtoT;
-    const used = (await upload(t().app, owner.cookie, ws, PNG, 'sent.png', 'image/png')).json() as UploadedMediaDtoT;
+    const used = (await upload(t().app, owner.cookie, ws, TINY_PNG, 'sent.png', 'image/png')).json() as UploadedMediaDtoT;
     const sent = await as(t().app, owner.cookie).post(`/api/v1/workspaces/${ws}/messages`, {
       numberId: number.id,
       to: '+447700900123',
@@ -197,7 +199,7 @@ describe('sending media through a number', () => {
 
   it('an image with a caption and a renamed document reach the provider as their kinds, and show in the conversation', async () => {
     const { owner, ws, api, numberId, session } = await connectedNumber();
-    const image = (await upload(t.app, owner.cookie, ws, PNG, 'teapot.png', 'image/png')).json() as UploadedMediaDtoT;
+    const image = (await upload(t.app, owner.cookie, ws, TINY_PNG, 'teapot.png', 'image/png')).json() as UploadedMediaDtoT;
     const sent = await api.post(`/api/v1/workspaces/${ws}/messages`, {
       numberId,
       to: '+44 7700 900123',
@@ -218,7 +220,7 @@ describe('sending media through a number', () => {
     expect(out).toMatchObject({ to: '447700900123', media: { kind: 'image', mimetype: 'image/png', caption: 'Your teapot, packed' } });
     expect(out.text).toBeUndefined();
     const data = out.media!.data as { path: string };
-    expect(fs.readFileSync(data.path).equals(PNG)).toBe(true);
+    expect(fs.readFileSync(data.path).equals(TINY_PNG)).toBe(true);
     // What the Baileys adapter hands to WhatsApp for it.
     const baileys = toBaileysSend(out);
     expect(baileys.content).toMatchObject({ image: { stream: expect.anything() }, caption: 'Your teapot, packed', mimetype: 'image/png' });

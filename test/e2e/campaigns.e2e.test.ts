@@ -15,6 +15,7 @@ import { insertTestNumber } from '../support/numbers.js';
 import { WEB_DIR } from '../support/server.js';
 import { assertWebBuilt, launchBrowser, newContext, visible } from './browser.js';
 import { signUpFirstUser } from './flows.js';
+import { TINY_PNG } from '../support/files.js';
 
 /** Set WASPHERE_SCREENSHOTS=1 to save the pages this walk passes through into ./screenshots. */
 const SHOTS = process.env.WASPHERE_SCREENSHOTS ? path.resolve(import.meta.dirname, '../../screenshots') : null;
@@ -140,6 +141,19 @@ describe('campaigns in the browser', () => {
       await visible(preview.getByText('Hi Linus, your order 1042.').or(preview.getByText('Hello Linus!')));
       await visible(preview.getByText(/Hi Ada, your order is on its way\.|Hello Ada Lovelace!/));
 
+      // A picture to go with each message: a voice note is refused before upload, an image is attached.
+      const attach = async (file: { name: string; mimeType: string; buffer: Buffer }) => {
+        const [fileChooser] = await Promise.all([
+          page.waitForEvent('filechooser'),
+          page.getByRole('button', { name: 'Attach an image, video or document' }).click(),
+        ]);
+        await fileChooser.setFiles(file);
+      };
+      await attach({ name: 'hello.mp3', mimeType: 'audio/mpeg', buffer: Buffer.from('ID3') });
+      await visible(page.getByRole('alert').filter({ hasText: 'A campaign can send an image, a video or a document' }));
+      await attach({ name: 'offer.png', mimeType: 'image/png', buffer: TINY_PNG });
+      await visible(page.getByTestId('campaign-media').getByText('offer.png'));
+
       // Faster pacing for the test, then start.
       await page.getByLabel('Shortest pause (s)').fill('1');
       await page.getByLabel('Longest pause (s)').fill('1');
@@ -169,6 +183,16 @@ describe('campaigns in the browser', () => {
       expect(lines[0]).toMatch(/^phone,name,input,source,status,reason/);
       expect(lines).toHaveLength(1 + 6);
       expect(lines.filter((l) => l.includes(',sent,'))).toHaveLength(3);
+      // Every message went out with the picture.
+      const sent = await database.db
+        .selectFrom('messages')
+        .select(['media_id'])
+        .where('workspace_id', '=', ws)
+        .where('direction', '=', 'out')
+        .execute();
+      expect(sent).toHaveLength(3);
+      expect(new Set(sent.map((m) => m.media_id)).size).toBe(1);
+      expect(sent[0]!.media_id).not.toBeNull();
 
       await page.goto(`/w/${ws}/campaigns`);
       await visible(page.getByRole('link', { name: 'June offer' }));

@@ -5,10 +5,9 @@ import { customer, inbound } from '../support/inbound.js';
 import { insertTestNumber } from '../support/numbers.js';
 import { useBrowserTest, visible } from './browser.js';
 import { signUpFirstUser } from './flows.js';
+import { TINY_PNG } from '../support/files.js';
 
 const t = useBrowserTest();
-
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
 
 describe('composer attachments', () => {
   it('attaches an image with a caption and sends it; a file WhatsApp cannot send is refused before upload', async () => {
@@ -37,7 +36,7 @@ describe('composer attachments', () => {
     await chip.getByRole('button', { name: 'Remove attachment' }).click();
     await chip.waitFor({ state: 'hidden' });
 
-    await pick({ name: 'teapot.png', mimeType: 'image/png', buffer: PNG });
+    await pick({ name: 'teapot.png', mimeType: 'image/png', buffer: TINY_PNG });
     await visible(chip.getByText('teapot.png'));
     await visible(chip.getByText(/70 B · image/));
     const screenshots = path.resolve('screenshots');

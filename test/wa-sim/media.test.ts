@@ -8,11 +8,10 @@ import { endClient, linkAndLogin, logger, useSimRoot } from './harness.js';
 import type { Client } from './harness.js';
 import { createWaSim } from './index.js';
 import type { WaSim } from './index.js';
+import { TINY_PNG } from '../support/files.js';
 
 const CUSTOMER = '447700900200';
 const CUSTOMER_JID = `${CUSTOMER}@s.whatsapp.net`;
-/** a valid 1×1 PNG, so Baileys' thumbnail step has a real image to read */
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
 const PDF = Buffer.from('%PDF-1.4\n% wa-sim test document\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
 
 const nextUpsert = (client: Client, match: (m: WAMessage) => boolean, timeoutMs = 10_000): Promise<WAMessage> =>
@@ -53,10 +52,10 @@ describe('wa-sim media, replies and reactions', () => {
   });
 
   it('business sends an image and a document: uploaded over HTTPS, decrypted by the customer', async () => {
-    const image = await client!.sock.sendMessage(CUSTOMER_JID, { image: PNG, caption: 'Your receipt', mimetype: 'image/png' });
+    const image = await client!.sock.sendMessage(CUSTOMER_JID, { image: TINY_PNG, caption: 'Your receipt', mimetype: 'image/png' });
     const gotImage = await sim.waitForMessage(CUSTOMER, (m) => m.id === image!.key.id);
     expect(gotImage.message.imageMessage?.caption).toBe('Your receipt');
-    expect((await sim.downloadMedia(gotImage.message)).equals(PNG)).toBe(true);
+    expect((await sim.downloadMedia(gotImage.message)).equals(TINY_PNG)).toBe(true);
 
     const doc = await client!.sock.sendMessage(CUSTOMER_JID, { document: PDF, mimetype: 'application/pdf', fileName: 'invoice.pdf' });
     const gotDoc = await sim.waitForMessage(CUSTOMER, (m) => m.id === doc!.key.id);
@@ -67,7 +66,7 @@ describe('wa-sim media, replies and reactions', () => {
   it('customer sends an image and a document: Baileys gets them and downloads them from the simulator', async () => {
     const dispatcher = await sim.media.fetchDispatcher();
     const imageUpsert = nextUpsert(client!, (m) => !!m.message?.imageMessage);
-    await sim.sendImage(CUSTOMER, { data: PNG, caption: 'Broken part', width: 1, height: 1 });
+    await sim.sendImage(CUSTOMER, { data: TINY_PNG, caption: 'Broken part', width: 1, height: 1 });
     const image = await imageUpsert;
     expect(image.key.remoteJid).toBe(CUSTOMER_JID);
     expect(image.message?.imageMessage?.caption).toBe('Broken part');
@@ -77,7 +76,7 @@ describe('wa-sim media, replies and reactions', () => {
       { options: { dispatcher } as RequestInit },
       { logger, reuploadRequest: async (m) => m },
     );
-    expect(imageBytes.equals(PNG)).toBe(true);
+    expect(imageBytes.equals(TINY_PNG)).toBe(true);
 
     const docUpsert = nextUpsert(client!, (m) => !!m.message?.documentMessage);
     await sim.sendDocument(CUSTOMER, { data: PDF, mimetype: 'application/pdf', fileName: 'warranty.pdf' });

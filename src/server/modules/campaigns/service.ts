@@ -4,7 +4,7 @@
  * Authorization comes first in every function; the sending itself is the
  * engine's and the campaign sender job's.
  */
-import { uploadKindOf } from '../../../contracts/media.js';
+import { CAMPAIGN_MEDIA_KINDS, uploadKindOf } from '../../../contracts/media.js';
 import { stringify } from 'csv-stringify/sync';
 import {
   DEFAULT_CAMPAIGN_SETTINGS,
@@ -133,8 +133,7 @@ export function createCampaignsService(deps: {
       .executeTakeFirst();
     if (!m) throw validation('That media file does not exist in this workspace.', { mediaId: 'unknown media' });
     const kind = uploadKindOf(m.mimetype);
-    // The message text is the file's caption, and WhatsApp shows captions only on these.
-    if (kind !== 'image' && kind !== 'video' && kind !== 'document') {
+    if (!kind || !CAMPAIGN_MEDIA_KINDS.includes(kind)) {
       throw validation('A campaign can send an image, a video or a document with its text.', {
         mediaId: 'must be an image, video or document',
       });

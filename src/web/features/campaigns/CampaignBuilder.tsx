@@ -26,6 +26,7 @@ import type { CampaignDtoT, CampaignSettingsT } from '../../../contracts/campaig
 import { errorMessage } from '../../api/client';
 import { useNumbers } from '../numbers/api';
 import { useAddAudience, useCampaignAction, useLabels, usePreview, useUpdateCampaign, useUploadCsv } from './api';
+import { CampaignMediaField } from './CampaignMediaField';
 import { SKIP_REASON, WEEKDAYS } from './labels';
 
 function Section({ title, description, children }: { title: string; description?: string; children: React.ReactNode }) {
@@ -210,6 +211,7 @@ function MessageSection({ workspaceId, campaign }: { workspaceId: string; campai
           value={text}
           onChange={(e) => setText(e.currentTarget.value)}
         />
+        <CampaignMediaField workspaceId={workspaceId} campaign={campaign} />
         <Group gap={6}>
           <Text size="xs" c="dimmed">
             Insert:
