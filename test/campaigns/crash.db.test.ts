@@ -10,7 +10,6 @@ import { ukPhone } from '../support/campaigns.js';
 import { insertTestNumber } from '../support/numbers.js';
 
 const CHILD = path.resolve(import.meta.dirname, 'crash-child.ts');
-const TSX = path.resolve(import.meta.dirname, '../../node_modules/.bin/tsx');
 const RECIPIENTS = 20;
 const KILLS = Number(process.env.CRASH_KILLS ?? 5);
 
@@ -71,7 +70,9 @@ describe('campaign crash safety: a server killed with SIGKILL mid-campaign and r
   afterAll(() => database?.destroy());
 
   function startChild(): Promise<ChildProcess> {
-    const child = spawn(TSX, [CHILD], {
+    // Node itself with tsx's loader, not the `tsx` command: that one runs the script in a second
+    // process, which a SIGKILL of the first never reaches, so the "crash" would leave a live server behind.
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
       env: {
         ...process.env,
         WASPHERE_DATA_DIR: database.dataDir,
