@@ -1,13 +1,14 @@
 import { useEffect } from 'react';
 import { Anchor, Box, Button, Group, Paper, Stack, Tabs, Text, Title } from '@mantine/core';
 import { IconBuildingStore, IconLock, IconServer, IconUser } from '@tabler/icons-react';
-import { Link, Navigate, useNavigate, useParams } from 'react-router';
+import { Link, Navigate, useParams } from 'react-router';
 import { LegalFooter } from '../../components/LegalFooter';
 import { Logo } from '../../components/Logo';
 import { useMe } from '../auth/api';
 import { InstanceTab } from '../settings/InstanceTab';
 import { PasswordTab } from '../settings/PasswordTab';
 import { ProfileTab } from '../settings/ProfileTab';
+import { SectionTabs } from '../settings/SectionTabs';
 import { UserMenu } from '../shell/UserMenu';
 import { CreateWorkspaceForm } from '../workspace/CreateWorkspaceForm';
 
@@ -18,7 +19,6 @@ import { CreateWorkspaceForm } from '../workspace/CreateWorkspaceForm';
  */
 export default function AccountPage() {
   const { tab } = useParams();
-  const navigate = useNavigate();
   const { data: me } = useMe();
 
   useEffect(() => {
@@ -77,14 +77,7 @@ export default function AccountPage() {
           <Title order={2} fz={22}>
             Your account
           </Title>
-          <Tabs value={tab} onChange={(v) => v && navigate(`/account/${v}`)} keepMounted={false} variant="outline" radius="md">
-            <Tabs.List mb="lg" style={{ flexWrap: 'wrap' }}>
-              {tabs.map((t) => (
-                <Tabs.Tab key={t.value} value={t.value} leftSection={<t.icon size={16} />}>
-                  {t.label}
-                </Tabs.Tab>
-              ))}
-            </Tabs.List>
+          <SectionTabs tab={tab} tabs={tabs} basePath="/account">
             <Tabs.Panel value="profile">
               <ProfileTab me={me} />
             </Tabs.Panel>
@@ -96,7 +89,7 @@ export default function AccountPage() {
                 <InstanceTab />
               </Tabs.Panel>
             ) : null}
-          </Tabs>
+          </SectionTabs>
         </Stack>
         <LegalFooter />
       </Stack>

@@ -1,12 +1,13 @@
 import { useEffect } from 'react';
 import { Tabs } from '@mantine/core';
 import { IconBuildingStore, IconLink, IconLock, IconServer, IconUser, IconUsers } from '@tabler/icons-react';
-import { Navigate, useNavigate, useParams } from 'react-router';
+import { Navigate, useParams } from 'react-router';
 import { PageHeader } from '../../components/PageHeader';
 import { useMe } from '../auth/api';
 import { useCurrentWorkspace } from '../shell/useCurrentWorkspace';
 import { canManage } from '../workspace/api';
 import { InstanceTab } from './InstanceTab';
+import { SectionTabs } from './SectionTabs';
 import { InvitesTab } from './InvitesTab';
 import { MembersTab } from './MembersTab';
 import { PasswordTab } from './PasswordTab';
@@ -15,7 +16,6 @@ import { WorkspaceTab } from './WorkspaceTab';
 
 export default function SettingsPage() {
   const { tab } = useParams();
-  const navigate = useNavigate();
   const ws = useCurrentWorkspace();
   const { data: me } = useMe();
 
@@ -40,14 +40,7 @@ export default function SettingsPage() {
   return (
     <>
       <PageHeader title="Settings" description={`Your account, and the ${ws.name} workspace.`} />
-      <Tabs value={tab} onChange={(v) => v && navigate(`${base}/${v}`)} keepMounted={false} variant="outline" radius="md">
-        <Tabs.List mb="lg" style={{ flexWrap: 'wrap' }}>
-          {tabs.map((t) => (
-            <Tabs.Tab key={t.value} value={t.value} leftSection={<t.icon size={16} />}>
-              {t.label}
-            </Tabs.Tab>
-          ))}
-        </Tabs.List>
+      <SectionTabs tab={tab} tabs={tabs} basePath={base}>
         <Tabs.Panel value="profile">
           <ProfileTab me={me} />
         </Tabs.Panel>
@@ -70,7 +63,7 @@ export default function SettingsPage() {
             <InstanceTab />
           </Tabs.Panel>
         ) : null}
-      </Tabs>
+      </SectionTabs>
     </>
   );
 }
