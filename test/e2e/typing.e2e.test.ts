@@ -1,32 +1,12 @@
 import fs from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { customer, inbound } from '../support/inbound.js';
 import { insertTestNumber } from '../support/numbers.js';
-import { startTestServer } from '../support/server.js';
-import { assertWebBuilt, launchBrowser, newContext, visible } from './browser.js';
+import { newContext, useBrowserTest, visible } from './browser.js';
 import { signIn, signUpFirstUser } from './flows.js';
 
-let browser: Browser;
-let server: Awaited<ReturnType<typeof startTestServer>>;
-let context: BrowserContext;
-let page: Page;
-
-beforeAll(async () => {
-  assertWebBuilt();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-beforeEach(async () => {
-  server = await startTestServer();
-  ({ context, page } = await newContext(browser, server.url));
-});
-afterEach(async () => {
-  await context?.close();
-  await server?.close();
-});
+const t = useBrowserTest();
 
 const CUSTOMER = '447700900556';
 const BO = { name: 'Bo Agent', email: 'bo@example.com', password: 'another long passphrase' };
@@ -47,6 +27,7 @@ async function openConversation(p: Page, wsId: string) {
 
 describe('typing indicators', () => {
   it('a teammate sees another typing live, it ends on send; the customer typing on WhatsApp shows too', async () => {
+    const { browser, server, page } = t;
     const wsId = await signUpFirstUser(page);
     const number = await insertTestNumber(server.database.db, wsId, { name: 'Shop line' });
     const added = await page.request.post(`/api/v1/workspaces/${wsId}/members`, { data: { ...BO, role: 'agent' } });
@@ -105,6 +86,7 @@ describe('typing indicators', () => {
   });
 
   it('admins switch the inbox settings; agents see them read-only', async () => {
+    const { browser, server, page } = t;
     const wsId = await signUpFirstUser(page);
     expect((await page.request.post(`/api/v1/workspaces/${wsId}/members`, { data: { ...BO, role: 'agent' } })).status()).toBe(201);
     await page.goto(`/w/${wsId}/settings/workspace`);
