@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AudienceSummaryT, CampaignDtoT, RecipientDtoT } from '../../src/contracts/campaigns.js';
-import { startCampaignSender, type CampaignSender } from '../../src/server/jobs/campaign-sender.js';
+import { startCampaignSender, type CampaignSender, type CampaignSenderOptions } from '../../src/server/jobs/campaign-sender.js';
 import { DAY_MS } from '../../src/server/lib/clock.js';
 import { createMemoryAuthStateStore } from '../../src/server/whatsapp/auth-state-memory.js';
 import { createTestApp, type TestApp } from '../support/app.js';
@@ -29,6 +29,23 @@ describe('campaigns that check numbers on WhatsApp', () => {
   const sent = new Set<string>();
   const absent = new Set([ukPhone(2), ukPhone(5), ukPhone(6)]);
 
+  /** The fake session's answers, as the number manager hands them to the sender. */
+  const answers = async (phones: readonly string[]) => new Map((await session.checkOnWhatsApp(phones)).map((a) => [a.phone, a.onWhatsApp]));
+  /** A sender on this test's app, not polling on its own: the tests drive its passes. */
+  const startSender = (check: Pick<CampaignSenderOptions, 'checkOnWhatsApp' | 'whatsappCheck'>) =>
+    startCampaignSender(
+      {
+        db: t.database.db,
+        clock,
+        bus: t.services.bus,
+        engine: t.services.campaignEngine,
+        logger: pino({ level: 'silent' }),
+        typingMs: [0, 0],
+        ...check,
+      },
+      false,
+    );
+
   beforeEach(async () => {
     clock = fakeClock(Date.parse('2026-06-01T10:00:00Z'));
     t = await createTestApp({ clock });
@@ -37,21 +54,11 @@ describe('campaigns that check numbers on WhatsApp', () => {
       .id;
     session = new FakeSession({ id: numberId, workspaceId: owner.workspaceId }, createMemoryAuthStateStore(), { notOnWhatsApp: absent });
     await session.emitState('connected');
-    sender = startCampaignSender(
-      {
-        db: t.database.db,
-        clock,
-        bus: t.services.bus,
-        engine: t.services.campaignEngine,
-        logger: pino({ level: 'silent' }),
-        typingMs: [0, 0],
-        // What the number manager does in the process holding the number.
-        checkOnWhatsApp: async (id, phones) =>
-          id === numberId ? new Map((await session.checkOnWhatsApp(phones)).map((a) => [a.phone, a.onWhatsApp])) : null,
-        whatsappCheck: { batch: 4, intervalMs: 30_000 },
-      },
-      false,
-    );
+    // What the number manager does in the process holding the number.
+    sender = startSender({
+      checkOnWhatsApp: async (id, phones) => (id === numberId ? answers(phones) : null),
+      whatsappCheck: { batch: 4, intervalMs: 30_000 },
+    });
     sent.clear();
     url = `/api/v1/workspaces/${owner.workspaceId}/campaigns`;
   });
@@ -162,19 +169,7 @@ describe('campaigns that check numbers on WhatsApp', () => {
   it('sends nothing unchecked while the number cannot be asked, and asks nobody when the setting is off', async () => {
     const ask = { fail: true };
     await sender.stop();
-    sender = startCampaignSender(
-      {
-        db: t.database.db,
-        clock,
-        bus: t.services.bus,
-        engine: t.services.campaignEngine,
-        logger: pino({ level: 'silent' }),
-        typingMs: [0, 0],
-        checkOnWhatsApp: async (_id, phones) =>
-          ask.fail ? null : new Map((await session.checkOnWhatsApp(phones)).map((a) => [a.phone, a.onWhatsApp])),
-      },
-      false,
-    );
+    sender = startSender({ checkOnWhatsApp: async (_id, phones) => (ask.fail ? null : answers(phones)) });
     const { c } = await campaign([1, 2].map(ukPhone));
     await run(20);
     expect(sent.size).toBe(0);
