@@ -11,6 +11,8 @@ export interface DomainEventMap {
     since: string;
     qr?: string | null;
     pairingCode?: string | null;
+    /** The linked phone (E.164 with '+'), sent with `connected` so a screen never shows "connected" without it. */
+    phone?: string | null;
   };
   'number.updated': { numberId: string };
   'number.deleted': { numberId: string };

@@ -235,6 +235,11 @@ describe('number manager: linking', () => {
     await session.connect('447700900123', { isNewLogin: true });
     await t.manager.settled();
     expect(await t.numberRow(row.id)).toMatchObject({ state: 'connected', phone: '447700900123', linked_at: t.clock.now() });
+    // The connected event carries the phone, so a link dialog can say which number it linked at once.
+    expect(t.events.filter((e) => e.type === 'number.status').at(-1)?.payload).toMatchObject({
+      state: 'connected',
+      phone: '+447700900123',
+    });
     expect(t.manager.linkInfo(row.id)).toBeNull();
     const log = await t.actions();
     expect(log.map((a) => a.action)).toContain('number.linked');

@@ -177,6 +177,7 @@ export function createNumberManager(deps: NumberManagerDeps) {
       reason: row.state_reason,
       since: iso(row.state_since),
       ...(withLink ? { qr: r.link?.qr ?? null, pairingCode: r.link?.pairingCode ?? null } : {}),
+      ...(state === 'connected' ? { phone: row.phone ? `+${row.phone}` : null } : {}),
     });
     return row;
   }

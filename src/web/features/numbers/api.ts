@@ -62,7 +62,7 @@ export function applyStatus(qc: QueryClient, ws: string, e: DomainEventMap['numb
     } else if (!LINKING.has(state)) {
       link = null;
     }
-    return { ...n, state, stateReason: e.reason, stateSince: e.since, link };
+    return { ...n, state, stateReason: e.reason, stateSince: e.since, link, ...(e.phone !== undefined ? { phone: e.phone } : {}) };
   };
   let found = false;
   qc.setQueryData<NumberDtoT>(numberKeys.one(ws, e.numberId), (n) => {
