@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { UsageReportDtoT } from '../../src/contracts/privacy.js';
 import { FEATURES } from '../../src/server/modules/privacy/usage.js';
 import { createTestApp, type TestApp } from '../support/app.js';
+import { fakeClock } from '../support/clock.js';
 import { dumpDatabase } from '../support/erasure.js';
 import { firstOwner, memberOf, type Person } from '../support/factories.js';
 import { as } from '../support/http.js';
@@ -13,12 +14,14 @@ const marker = (what: string) => `${what}${randomBytes(5).toString('hex')}`;
 
 describe('privacy: feature use is recorded on the server, only for people who consented', () => {
   let t: TestApp;
+  let clock: ReturnType<typeof fakeClock>;
   let owner: Person & { workspaceId: string };
   let base: string;
   let conversationId: string;
 
   beforeEach(async () => {
-    t = await createTestApp();
+    clock = fakeClock(Date.now());
+    t = await createTestApp({ clock });
     owner = await firstOwner(t.app, 'Olga Owner');
     base = `/api/v1/workspaces/${owner.workspaceId}`;
     const number = await insertTestNumber(t.database.db, owner.workspaceId);
@@ -104,6 +107,23 @@ describe('privacy: feature use is recorded on the server, only for people who co
     const deleted = await as(t.app, owner.cookie).delete('/api/v1/me/usage-events');
     expect(deleted.json()).toEqual({ deleted: rows.length });
     expect(await stored(owner.me.user.id)).toEqual([]);
+  });
+
+  it('counts a search once per minute, however often its list is refetched', async () => {
+    expect((await as(t.app, owner.cookie).patch('/api/v1/me', { analyticsConsent: true })).statusCode).toBe(200);
+    const a = as(t.app, owner.cookie);
+    const searchBoth = async () => {
+      expect((await a.get(`${base}/conversations?q=order`)).statusCode).toBe(200);
+      expect((await a.get(`${base}/contacts?q=carla`)).statusCode).toBe(200);
+    };
+    // Live updates refetch the same search list again and again.
+    for (let i = 0; i < 5; i += 1) await searchBoth();
+    const names = async () => (await stored(owner.me.user.id)).map((r) => r.name).sort();
+    expect(await names()).toEqual(['contacts.search', 'inbox.search']);
+    // A minute later, searching again is a new use.
+    clock.advance(60_000);
+    await searchBoth();
+    expect(await names()).toEqual(['contacts.search', 'contacts.search', 'inbox.search', 'inbox.search']);
   });
 
   it('never fails the action it counts', async () => {

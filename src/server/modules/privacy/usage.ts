@@ -29,6 +29,19 @@ export const FEATURES = [
 ] as const;
 export type FeatureName = (typeof FEATURES)[number];
 
+/**
+ * Features counted at most once per person, workspace and window. A search list is
+ * fetched again on every live update and keystroke pause, so counting each request
+ * would count screen refreshes, not searches; one event per minute of searching is
+ * what the figure means. Each server process keeps its own window.
+ */
+const COUNTED_ONCE_PER: Partial<Record<FeatureName, number>> = {
+  'inbox.search': 60_000,
+  'contacts.search': 60_000,
+};
+/** Bound on remembered windows; past it, expired ones are dropped. */
+const MAX_WINDOWS = 10_000;
+
 export interface UsageRecorder {
   /**
    * Records one use of a feature by `userId` in `workspaceId`, only if their consent
@@ -40,9 +53,25 @@ export interface UsageRecorder {
 
 export function createUsageRecorder(deps: { db: Db; clock: Clock; logger?: Logger }): UsageRecorder {
   const { db, clock } = deps;
+  /** When an event was last stored, per person + workspace + coalesced feature. */
+  const lastStored = new Map<string, number>();
+  const withinWindow = (key: string, window: number, now: number) => {
+    const last = lastStored.get(key);
+    return last !== undefined && now - last < window;
+  };
+  const remember = (key: string, now: number) => {
+    if (lastStored.size >= MAX_WINDOWS) {
+      const longest = Math.max(...Object.values(COUNTED_ONCE_PER));
+      for (const [k, at] of lastStored) if (now - at >= longest) lastStored.delete(k);
+    }
+    lastStored.set(key, now);
+  };
   return {
     async feature(userId, workspaceId, name) {
       const now = clock.now();
+      const window = COUNTED_ONCE_PER[name];
+      const key = `${userId}\u0000${workspaceId ?? ''}\u0000${name}`;
+      if (window !== undefined && withinWindow(key, window, now)) return false;
       try {
         // One statement: the consent check and the insert cannot be split by a withdrawal.
         const r = await db
@@ -63,7 +92,9 @@ export function createUsageRecorder(deps: { db: Db; clock: Clock; logger?: Logge
               .where('users.analytics_consent', '=', 1),
           )
           .executeTakeFirst();
-        return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
+        const stored = Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
+        if (stored && window !== undefined) remember(key, now);
+        return stored;
       } catch (err) {
         deps.logger?.warn({ err, feature: name }, 'usage: could not record a feature use');
         return false;
