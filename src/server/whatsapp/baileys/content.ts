@@ -7,7 +7,7 @@
  * `extractMessageContent` deal with any envelope we do not know about.
  */
 import { extractMessageContent, getContentType, proto, toNumber, type WAMessageKey } from 'baileys';
-import type { ContactCard, InboundKind, IgnoreReason, LocationInfo, MediaInfo, QuotedRef } from '../provider.js';
+import type { ContactCard, InboundMessage, IgnoreReason, MediaInfo, QuotedRef } from '../provider.js';
 import { encodeMediaHandle, type MediaContentType } from './media-handle.js';
 
 type Content = proto.IMessage;
@@ -63,21 +63,7 @@ export function textOf(content: Content | null | undefined): string | null {
 }
 
 /** The content part of an inbound message, before the envelope (key, chat, time) is added. */
-export interface ContentFields {
-  kind: InboundKind;
-  text: string | null;
-  media: MediaInfo | null;
-  location: LocationInfo | null;
-  contacts: ContactCard[];
-  quoted: QuotedRef | null;
-  reaction: { targetId: string; emoji: string } | null;
-  edit: { targetId: string; newText: string | null } | null;
-  revoke: { targetId: string } | null;
-  unsupportedType: string | null;
-  isViewOnce: boolean;
-  isEphemeral: boolean;
-  isForwarded: boolean;
-}
+export type ContentFields = Omit<InboundMessage, 'providerMessageId' | 'chat' | 'fromMe' | 'timestamp' | 'pushName'>;
 
 export type ContentResult = { ok: true; fields: ContentFields } | { ok: false; reason: IgnoreReason };
 
