@@ -6,6 +6,7 @@ import { fakeClock } from '../../../test/support/clock.js';
 import { openTestDatabase, type TestDatabase } from '../../../test/support/db.js';
 import { fakeProvider, type FakeSessionBehaviour } from '../../../test/support/fake-provider.js';
 import { fakeTimers } from '../../../test/support/fake-timers.js';
+import { customer, inbound } from '../../../test/support/inbound.js';
 import { memorySendQueue, recordingIngest } from '../../../test/support/manager-fakes.js';
 import { insertTestNumber, insertTestWorkspace } from '../../../test/support/numbers.js';
 import { createSecretBox } from '../lib/secrets.js';
@@ -91,26 +92,13 @@ async function connectedNumber(t: Awaited<ReturnType<typeof setup>>) {
 }
 
 function textMessage(id: string, text = 'hi'): InboundMessage {
-  return {
+  return inbound({
     providerMessageId: id,
-    chat: { id: '4915100000001', phone: '4915100000001', lid: null },
-    fromMe: false,
+    chat: customer('4915100000001'),
     timestamp: Date.parse('2026-06-01T09:00:00Z'),
     pushName: 'Customer',
-    kind: 'text',
     text,
-    media: null,
-    location: null,
-    contacts: [],
-    quoted: null,
-    reaction: null,
-    edit: null,
-    revoke: null,
-    unsupportedType: null,
-    isViewOnce: false,
-    isEphemeral: false,
-    isForwarded: false,
-  };
+  });
 }
 
 describe('number manager: start', () => {
