@@ -17,10 +17,10 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { FakeSession } from '../test/support/fake-provider.js';
+import { insertTestNumber, insertTestWorkspace } from '../test/support/numbers.js';
 import { openDatabase } from '../src/server/db/database.js';
 import { migrateToLatest } from '../src/server/db/migrate.js';
 import { systemClock } from '../src/server/lib/clock.js';
-import { newId } from '../src/server/lib/ids.js';
 import { createSecretBox } from '../src/server/lib/secrets.js';
 import { createInProcessBus } from '../src/server/realtime/bus.js';
 import { createDbAuthStateStore } from '../src/server/whatsapp/auth-store-db.js';
@@ -57,34 +57,9 @@ async function run(mode: string): Promise<void> {
   const database = openDatabase({ databaseUrl: null, dataDir });
   await migrateToLatest(database.db);
   const { db } = database;
-  const now = Date.now();
-  const workspaceId = newId(now);
-  await db
-    .insertInto('workspaces')
-    .values({ id: workspaceId, name: 'Bench', time_zone: 'UTC', country: 'GB', log_retention_days: 30, created_at: now, updated_at: now })
-    .execute();
+  const workspaceId = await insertTestWorkspace(db, { name: 'Bench' });
   for (let i = 0; i < N; i++) {
-    await db
-      .insertInto('numbers')
-      .values({
-        id: newId(now),
-        workspace_id: workspaceId,
-        name: `n${i}`,
-        provider: 'baileys',
-        phone: `4915100${String(i).padStart(5, '0')}`,
-        state: 'connected',
-        state_reason: null,
-        state_since: now,
-        linked_at: now,
-        min_delay_ms: 8000,
-        max_delay_ms: 20000,
-        daily_cap: 500,
-        warmup: 1,
-        created_at: now,
-        updated_at: now,
-        deleted_at: null,
-      })
-      .execute();
+    await insertTestNumber(db, workspaceId, { name: `n${i}`, phone: `4915100${String(i).padStart(5, '0')}` });
   }
   const box = createSecretBox(randomBytes(32));
   const logger = pino({ level: 'silent' });
