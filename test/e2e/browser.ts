@@ -46,6 +46,13 @@ export async function visible(locator: Locator): Promise<Locator> {
   return locator;
 }
 
+/** Set WASPHERE_SCREENSHOTS=1 to keep pictures of what a test shows in ./screenshots (to look at a change). */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  if (!process.env.WASPHERE_SCREENSHOTS) return;
+  fs.mkdirSync('screenshots', { recursive: true });
+  await page.screenshot({ path: path.join('screenshots', `${name}.png`) });
+}
+
 export interface BrowserTest {
   browser: Browser;
   server: Awaited<ReturnType<typeof startTestServer>>;

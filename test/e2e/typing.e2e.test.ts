@@ -1,22 +1,14 @@
-import fs from 'node:fs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { customer, inbound } from '../support/inbound.js';
 import { insertTestNumber } from '../support/numbers.js';
-import { newContext, useBrowserTest, visible } from './browser.js';
+import { newContext, screenshot, useBrowserTest, visible } from './browser.js';
 import { signIn, signUpFirstUser } from './flows.js';
 
 const t = useBrowserTest();
 
 const CUSTOMER = '447700900556';
 const BO = { name: 'Bo Agent', email: 'bo@example.com', password: 'another long passphrase' };
-
-/** Set WASPHERE_SCREENSHOTS=1 to keep pictures of the indicator and the settings in ./screenshots. */
-async function shoot(p: Page, name: string): Promise<void> {
-  if (!process.env.WASPHERE_SCREENSHOTS) return;
-  fs.mkdirSync('screenshots', { recursive: true });
-  await p.screenshot({ path: `screenshots/${name}.png` });
-}
 
 async function openConversation(p: Page, wsId: string) {
   await p.goto(`/w/${wsId}/inbox`);
@@ -53,7 +45,7 @@ describe('typing indicators', () => {
       await visible(indicator.getByText('Bo Agent is typing…'));
       // Bo never sees himself typing.
       expect(await other.page.getByTestId('typing-indicator').innerText()).toBe('');
-      await shoot(page, 'typing-indicator');
+      await screenshot(page, 'typing-indicator');
 
       await box.press('Enter');
       await expect.poll(() => indicator.innerText(), { timeout: 15_000 }).toBe('');
@@ -71,7 +63,7 @@ describe('typing indicators', () => {
       await server.services.typing.customer(ref, { chat: customer(CUSTOMER), presence: 'typing' });
       await visible(indicator.getByText('Carla Customer is typing…'));
       await visible(other.page.getByTestId('typing-indicator').getByText('Carla Customer is typing…'));
-      await shoot(page, 'typing-indicator-customer');
+      await screenshot(page, 'typing-indicator-customer');
       // Their message ends it.
       await server.services.ingest.messages(
         ref,
@@ -93,7 +85,7 @@ describe('typing indicators', () => {
     const markRead = page.getByRole('switch', { name: 'Mark customer messages as read on WhatsApp when replying' });
     await visible(markRead);
     expect(await markRead.isChecked()).toBe(true);
-    await shoot(page, 'settings-inbox');
+    await screenshot(page, 'settings-inbox');
     await markRead.click({ force: true });
     await visible(page.getByText('Inbox settings saved.'));
     await expect.poll(async () => (await (await page.request.get(`/api/v1/workspaces/${wsId}`)).json()).markReadOnReply).toBe(false);
@@ -110,7 +102,7 @@ describe('typing indicators', () => {
       expect(await seen.isChecked()).toBe(false);
       expect(await seen.isDisabled()).toBe(true);
       await visible(other.page.getByText('Only owners and admins can change these.'));
-      await shoot(other.page, 'settings-inbox-agent');
+      await screenshot(other.page, 'settings-inbox-agent');
     } finally {
       await other.context.close();
     }

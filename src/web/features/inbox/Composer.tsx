@@ -3,11 +3,11 @@ import {
   ActionIcon,
   Box,
   Button,
+  Center,
   CloseButton,
   FileButton,
   Group,
   Paper,
-  Progress,
   ScrollArea,
   SegmentedControl,
   Stack,
@@ -15,27 +15,20 @@ import {
   Textarea,
   UnstyledButton,
 } from '@mantine/core';
-import { IconFile, IconNote, IconPaperclip, IconSend } from '@tabler/icons-react';
+import { IconNote, IconPaperclip, IconSend } from '@tabler/icons-react';
 import type { CannedReplyDtoT, InboxMessageDtoT } from '../../../contracts/inbox';
-import { ALLOWED_UPLOADS_TEXT, formatBytes, precheckUpload, type UploadKind } from '../../../contracts/media';
+import { ALLOWED_UPLOADS_TEXT } from '../../../contracts/media';
+import { ApiError } from '../../api/client';
 import { notifyError } from '../../api/notify';
 import { uploadMedia } from '../../api/upload';
 import { useAddNote, useCannedReplies, useSendReply } from './api';
+import { AttachmentChip, attachmentOf, type Attachment } from './AttachmentChip';
 import { useTypingSignal } from './typing';
 
 type Mode = 'reply' | 'note';
 
-/** A file chosen to go with the reply: checked at once, uploaded on send. */
-interface Attachment {
-  file: File;
-  kind: UploadKind | null;
-  error: string | null;
-}
-
-function attachmentOf(file: File): Attachment {
-  const checked = precheckUpload(file);
-  return 'error' in checked ? { file, kind: null, error: checked.error } : { file, kind: checked.kind, error: null };
-}
+/** Upload answers that are about the file itself (400 empty, 413 too large, 415 type), not the connection. */
+const REFUSED_FILE = new Set([400, 413, 415]);
 
 const draftKey = (ws: string, conversationId: string, mode: Mode) => `wasphere.draft.${ws}.${conversationId}.${mode}`;
 
@@ -106,6 +99,10 @@ export function Composer(props: {
     e.preventDefault();
     setDragging(true);
   };
+  // Moving over a child of the composer fires a leave too: only leaving the composer ends the highlight.
+  const onDragLeave = (e: DragEvent) => {
+    if (!(e.relatedTarget instanceof Node && e.currentTarget.contains(e.relatedTarget))) setDragging(false);
+  };
   const onPaste = (e: ClipboardEvent<HTMLTextAreaElement>) => {
     const file = Array.from(e.clipboardData.files)[0];
     if (!file || mode === 'note') return;
@@ -155,7 +152,17 @@ export function Composer(props: {
         let mediaId: string | undefined;
         if (file) {
           setProgress(0);
-          mediaId = (await uploadMedia(workspaceId, file.file, setProgress)).id;
+          try {
+            mediaId = (await uploadMedia(workspaceId, file.file, setProgress)).id;
+          } catch (err) {
+            // The server read the file and refused it (its bytes are not what it claims, or it is
+            // too large): the reason belongs on the file, like the browser's own check.
+            if (err instanceof ApiError && REFUSED_FILE.has(err.status)) {
+              setAttachment({ ...file, error: err.message });
+              return;
+            }
+            throw err;
+          }
         }
         await send.mutateAsync({
           ...(value ? { text: value } : {}),
@@ -214,10 +221,22 @@ export function Composer(props: {
       }}
       bg={note ? 'yellow.0' : dragging ? 'brand.0' : 'white'}
       onDragOver={onDragOver}
-      onDragLeave={() => setDragging(false)}
+      onDragLeave={onDragLeave}
       onDrop={onDrop}
       data-testid="composer"
+      data-dragging={dragging || undefined}
     >
+      {dragging ? (
+        // Says what letting go does; it must not catch the drag events itself.
+        <Center pos="absolute" inset={0} style={{ pointerEvents: 'none', zIndex: 4 }} bg="rgba(255, 255, 255, 0.85)">
+          <Group gap={6}>
+            <IconPaperclip size={18} color="var(--mantine-color-brand-7)" />
+            <Text size="sm" fw={600} c="brand.8">
+              Drop the file to attach it to your reply
+            </Text>
+          </Group>
+        </Center>
+      ) : null}
       {pickerOpen ? (
         <Paper
           shadow="md"
@@ -301,31 +320,16 @@ export function Composer(props: {
           </Text>
         ) : null}
         {attachment && !note ? (
-          <Paper withBorder px={8} py={6} radius="sm" data-testid="attachment-chip" bg={attachment.error ? 'red.0' : 'gray.0'}>
-            <Group gap={8} wrap="nowrap">
-              <IconFile size={18} />
-              <Box style={{ flex: 1, minWidth: 0 }}>
-                <Text size="sm" truncate="end">
-                  {attachment.file.name || 'Pasted image'}
-                </Text>
-                <Text size="xs" c="dimmed">
-                  {formatBytes(attachment.file.size)}
-                  {attachment.kind ? ` · ${attachment.kind}` : ''}
-                </Text>
-              </Box>
-              <CloseButton size="sm" onClick={() => setAttachment(null)} disabled={progress !== null} aria-label="Remove attachment" />
-            </Group>
-            {attachment.error ? (
-              <Text size="xs" c="red.8" mt={4} role="alert">
-                {attachment.error}
-              </Text>
-            ) : captionless && text.trim() ? (
-              <Text size="xs" c="orange.8" mt={4} role="alert">
-                WhatsApp shows no caption on {attachment.kind === 'audio' ? 'audio' : 'stickers'}: send the text as its own message.
-              </Text>
-            ) : null}
-            {progress !== null ? <Progress value={progress * 100} size="sm" mt={6} aria-label="Upload progress" /> : null}
-          </Paper>
+          <AttachmentChip
+            attachment={attachment}
+            warning={
+              captionless && text.trim()
+                ? `WhatsApp shows no caption on ${attachment.kind === 'audio' ? 'audio' : 'stickers'}: send the text as its own message.`
+                : null
+            }
+            progress={progress}
+            onRemove={() => setAttachment(null)}
+          />
         ) : null}
         <Group gap="xs" align="flex-end" wrap="nowrap">
           {note ? null : (
