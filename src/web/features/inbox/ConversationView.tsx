@@ -9,7 +9,7 @@ import { QueryError } from '../../components/States';
 import { useMembers } from '../workspace/api';
 import { chronological, useConversation, useLabels, useMessages, useNotes, useRetry, useUpdateConversation } from './api';
 import { Composer } from './Composer';
-import { dayKey, dayLabel } from './format';
+import { CHAT_BACKGROUND, dayKey, dayLabel } from './format';
 import { MessageBubble, NoteCard } from './MessageBubble';
 import { TypingIndicator } from './TypingIndicator';
 
@@ -241,7 +241,7 @@ function History(props: { workspaceId: string; conversationId: string; around: s
         style={{ flex: 1, overflowY: 'auto', minHeight: 0 }}
         px="md"
         py="sm"
-        bg="#efeae2"
+        bg={CHAT_BACKGROUND}
         data-testid="history"
         aria-label="Messages"
         role="log"

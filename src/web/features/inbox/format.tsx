@@ -1,6 +1,9 @@
 import { Fragment, type ReactNode } from 'react';
 import { Anchor } from '@mantine/core';
 
+/** The chat's wallpaper, as on WhatsApp: the history and the typing line under it share it. */
+export const CHAT_BACKGROUND = '#efeae2';
+
 const URL_PATTERN = /https?:\/\/[^\s<>"'`]+/gi;
 /** Punctuation that ends a sentence rather than a link. */
 const TRAILING = /[.,;:!?)\]}'"]+$/;
