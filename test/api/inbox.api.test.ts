@@ -356,6 +356,34 @@ describe('team inbox', () => {
     expect(await search('teapot')).toEqual([]);
   });
 
+  it('answers a search matching more conversations than a page with the newest page, filtered, each with its own highlight', async () => {
+    const s = await setup();
+    // Five customers ask about their order; the one on 5 also wrote something else later.
+    await s.ingest(
+      Array.from({ length: 5 }, (_, i) =>
+        inbound({ chat: customer(`44770090090${i + 1}`), text: `Where is order ${i + 1}? Thanks`, timestamp: T0 + i * 1000 }),
+      ),
+    );
+    await s.ingest([inbound({ chat: customer('447700900905'), text: 'Never mind, it came', timestamp: T0 + 9000 })]);
+    const search = async (query: string) => {
+      const r = await s.a.get(`${s.base}/conversations?${query}`);
+      expect(r.statusCode, r.body).toBe(200);
+      return (r.json() as PageOf<InboxConversationDtoT>).items;
+    };
+
+    const page = await search('q=order&limit=2');
+    expect(page.map((c) => c.contact.phone)).toEqual(['447700900905', '447700900904']);
+    // Each conversation's own newest matching message, highlighted.
+    expect(page.map((c) => c.match?.snippet.map((p) => p.text).join(''))).toEqual(['Where is order 5? Thanks', 'Where is order 4? Thanks']);
+    for (const c of page) expect(c.match?.snippet).toContainEqual({ text: 'order', hit: true });
+
+    // A filter applies before the page is cut, not to the cut page.
+    const newest = await conversationOf(s, '447700900905');
+    await s.o.patch(`${s.base}/conversations/${newest.id}`, { status: 'resolved' });
+    expect((await search('q=order&limit=2&status=open')).map((c) => c.contact.phone)).toEqual(['447700900904', '447700900903']);
+    expect((await search('q=order&limit=2&status=resolved')).map((c) => c.contact.phone)).toEqual(['447700900905']);
+  });
+
   async function firstProviderId(ws: string, phone: string): Promise<string | null> {
     const row = await t()
       .database.db.selectFrom('messages as m')

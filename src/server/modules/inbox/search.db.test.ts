@@ -58,4 +58,12 @@ describe.skipIf(testDialect() !== 'postgres')('newest full-text matches on Postg
     expect(hits.map((h) => h.conversation_id)).toEqual(expected);
     expect(hits.every((h) => h.conversation_id!.startsWith('c'))).toBe(true);
   });
+
+  it('stops once the matches cover the conversations asked for, and those are still the newest matches', async () => {
+    const expected = await reference('weekly', 2_000);
+    const hits = await newestMatchesPostgres(database.db, ws, 'weekly', 2_000, 30);
+    expect(new Set(hits.map((h) => h.conversation_id)).size).toBeGreaterThanOrEqual(30);
+    expect(hits.length).toBeLessThan(expected.length);
+    expect(hits.map((h) => h.conversation_id)).toEqual(expected.slice(0, hits.length));
+  });
 });

@@ -60,6 +60,7 @@ import {
   findInboxRow,
   findLabelByName,
   findLabels,
+  highlightMatches,
   insertCannedReply,
   insertLabel,
   insertNote,
@@ -333,19 +334,25 @@ export function createInboxService(deps: {
       if (q) {
         await usage.feature(caller.userId, workspaceId, 'inbox.search');
         // Search answers the best page of matches; its order is still newest activity first.
-        const hits = await searchMessages(db, workspaceId, q, SEARCH_HITS);
-        const matchOf = new Map<string, (typeof hits)[number]>();
-        for (const h of hits) if (!matchOf.has(h.conversationId)) matchOf.set(h.conversationId, h);
+        const matches = await searchMessages(db, workspaceId, q, SEARCH_HITS);
+        const matchOf = new Map(matches.map((m) => [m.conversationId, m]));
         const rows = await listInbox(db, workspaceId, { ...filter, ids: [...matchOf.keys()] }, limit);
         const labels = await labelsOfConversations(
           db,
           workspaceId,
           rows.map((r) => r.id),
         );
+        // Only the page's hits are highlighted.
+        const hits = await highlightMatches(
+          db,
+          workspaceId,
+          q,
+          rows.map((r) => matchOf.get(r.id)!),
+        );
         return {
-          items: rows.map((r) => {
-            const m = matchOf.get(r.id)!;
-            return presentInboxConversation(r, labels.get(r.id) ?? [], { messageId: m.messageId, snippet: m.snippet }, filter.now);
+          items: rows.map((r, i) => {
+            const hit = hits[i]!;
+            return presentInboxConversation(r, labels.get(r.id) ?? [], { messageId: hit.messageId, snippet: hit.snippet }, filter.now);
           }),
           nextCursor: null,
         };

@@ -3,11 +3,28 @@
  * notes, canned replies and full-text search. Every query filters on the
  * workspace (ARCHITECTURE rule 2).
  */
-import { sql, type Kysely, type QueryResult, type RawBuilder } from 'kysely';
+import {
+  expressionBuilder,
+  sql,
+  type Expression,
+  type Kysely,
+  type Nullable,
+  type QueryResult,
+  type RawBuilder,
+  type SqlBool,
+} from 'kysely';
 import type { SnippetPartT } from '../../../contracts/inbox.js';
 import type { DbOrTx } from '../../db/database.js';
 import { isPostgres } from '../../db/dialect.js';
-import type { CannedRepliesTable, ConversationStatus, LabelsTable, NotesTable } from '../../db/tables.js';
+import type {
+  CannedRepliesTable,
+  ConversationStatus,
+  ConversationsTable,
+  Database,
+  LabelsTable,
+  NotesTable,
+  SlaConversationsTable,
+} from '../../db/tables.js';
 import { chunks, type ConversationRow, type MediaRow, type MessageRow } from './repo.js';
 
 export type LabelRow = LabelsTable;
@@ -94,41 +111,77 @@ function inboxSelect(db: DbOrTx, workspaceId: string) {
     .where('c.workspace_id', '=', workspaceId);
 }
 
-/** Newest activity first; conversations without any message yet are not in the inbox. */
-export async function listInbox(db: DbOrTx, workspaceId: string, f: ConversationFilter, limit: number): Promise<InboxRow[]> {
-  if (f.ids && f.ids.length === 0) return [];
-  let q = inboxSelect(db, workspaceId).where('c.last_message_at', 'is not', null);
-  if (f.status) q = q.where('c.status', '=', f.status);
-  if (f.assigneeId === null) q = q.where('c.assignee_user_id', 'is', null);
-  else if (f.assigneeId !== undefined) q = q.where('c.assignee_user_id', '=', f.assigneeId);
-  if (f.numberId) q = q.where('c.number_id', '=', f.numberId);
-  if (f.waiting) q = q.where('c.waiting_since', 'is not', null);
+/** What the inbox filters and orders see: a conversation and its SLA row. */
+type FilterDb = Database & { c: ConversationsTable; s: Nullable<SlaConversationsTable> };
+
+/** The filters of a list (and the keyset position of its page), as one condition on `c` and `s`. */
+function filterCondition(f: ConversationFilter): Expression<SqlBool> {
+  const eb = expressionBuilder<FilterDb, 'c' | 's'>();
+  const parts: Array<Expression<SqlBool>> = [eb('c.last_message_at', 'is not', null)];
+  if (f.status) parts.push(eb('c.status', '=', f.status));
+  if (f.assigneeId === null) parts.push(eb('c.assignee_user_id', 'is', null));
+  else if (f.assigneeId !== undefined) parts.push(eb('c.assignee_user_id', '=', f.assigneeId));
+  if (f.numberId) parts.push(eb('c.number_id', '=', f.numberId));
+  if (f.waiting) parts.push(eb('c.waiting_since', 'is not', null));
   if (f.labelId) {
-    const labelId = f.labelId;
     // A correlated EXISTS keeps the newest-first index walk; `id in (…)` made SQLite sort every labelled conversation.
-    q = q.where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom('conversation_labels as cl')
+    parts.push(
+      eb.exists(
+        eb
+          .selectFrom('conversation_labels as cl')
           .select('cl.conversation_id')
           .whereRef('cl.conversation_id', '=', 'c.id')
-          .where('cl.label_id', '=', labelId),
+          .where('cl.label_id', '=', f.labelId),
       ),
     );
   }
   if (f.sla) {
     const now = f.now ?? Date.now();
-    q = q.where('c.status', '!=', 'resolved').where('s.urgent_breach_at', 'is not', null);
-    if (f.sla === 'breached') q = q.where('s.urgent_breach_at', '<=', now);
-    else q = q.where('s.urgent_breach_at', '>', now).where('s.urgent_risk_at', '<=', now);
+    parts.push(eb('c.status', '!=', 'resolved'), eb('s.urgent_breach_at', 'is not', null));
+    if (f.sla === 'breached') parts.push(eb('s.urgent_breach_at', '<=', now));
+    else parts.push(eb('s.urgent_breach_at', '>', now), eb('s.urgent_risk_at', '<=', now));
   }
-  if (f.ids) q = q.where('c.id', 'in', [...f.ids]);
-  if (f.sort === 'time_left') {
-    const key = sql<number>`coalesce(s.urgent_breach_at, ${sql.lit(NO_DEADLINE)})`;
-    if (f.after) q = q.where(sql<boolean>`(${key}, c.id) > (${f.after.at}, ${f.after.id})`);
-    return (await q.orderBy(key, 'asc').orderBy('c.id', 'asc').limit(limit).execute()) as InboxRow[];
+  if (f.ids) parts.push(eb('c.id', 'in', [...f.ids]));
+  const { key, direction } = sortOf(f);
+  if (f.after) parts.push(sql<SqlBool>`(${key}, c.id) ${sql.raw(direction === 'asc' ? '>' : '<')} (${f.after.at}, ${f.after.id})`);
+  return eb.and(parts);
+}
+
+/** Newest activity first, or least SLA time left first; the conversation id breaks ties. */
+function sortOf(f: ConversationFilter): { key: RawBuilder<number>; direction: 'asc' | 'desc' } {
+  return f.sort === 'time_left'
+    ? { key: sql<number>`coalesce(s.urgent_breach_at, ${sql.lit(NO_DEADLINE)})`, direction: 'asc' }
+    : { key: sql<number>`c.last_message_at`, direction: 'desc' };
+}
+
+/** Newest activity first (or least SLA time left); conversations without any message yet are not in the inbox. */
+export async function listInbox(db: DbOrTx, workspaceId: string, f: ConversationFilter, limit: number): Promise<InboxRow[]> {
+  if (f.ids && f.ids.length === 0) return [];
+  const { key, direction } = sortOf(f);
+  let ids = f.ids;
+  if (ids && ids.length > limit) {
+    // Search hands over hundreds of matching conversations for one page. The page is chosen on
+    // the conversations alone, so contacts, numbers and assignees are joined for that page
+    // only rather than for every match before the sort.
+    const page = await db
+      .selectFrom('conversations as c')
+      .leftJoin('sla_conversations as s', 's.conversation_id', 'c.id')
+      .select('c.id')
+      .where('c.workspace_id', '=', workspaceId)
+      .where(filterCondition(f))
+      .orderBy(key, direction)
+      .orderBy('c.id', direction)
+      .limit(limit)
+      .execute();
+    ids = page.map((r) => r.id);
+    if (ids.length === 0) return [];
   }
-  if (f.after) q = q.where(sql<boolean>`(c.last_message_at, c.id) < (${f.after.at}, ${f.after.id})`);
-  return (await q.orderBy('c.last_message_at', 'desc').orderBy('c.id', 'desc').limit(limit).execute()) as InboxRow[];
+  return (await inboxSelect(db, workspaceId)
+    .where(filterCondition({ ...f, ids }))
+    .orderBy(key, direction)
+    .orderBy('c.id', direction)
+    .limit(limit)
+    .execute()) as InboxRow[];
 }
 
 export async function findInboxRow(db: DbOrTx, workspaceId: string, conversationId: string): Promise<InboxRow | undefined> {
@@ -429,6 +482,15 @@ export interface SearchHit {
   snippet: SnippetPartT[];
 }
 
+/** A hit before highlighting: which search document matched (null for a phone matched by digits). */
+export interface SearchMatch {
+  conversationId: string;
+  messageId: string | null;
+  docId: number | null;
+  /** SQLite: the marked highlight, computed with the match; PostgreSQL highlights later. */
+  marked: string | null;
+}
+
 const HIT_START = '\uE000';
 const HIT_END = '\uE001';
 const MAX_TERMS = 8;
@@ -492,9 +554,21 @@ const ORDERED_SCAN_MAX = 50_000;
  * that is frequent there is walked further while the walk stays short; otherwise the GIN
  * index answers for the older documents (`id + 0` in the order, so no index order is
  * used). The result is exactly the newest matches, whichever way they were found.
+ *
+ * `conversations` stops the search as soon as the matches found cover that many
+ * conversations (a contact counts as one): a page of search results needs that many,
+ * and a common word would otherwise be walked through tens of thousands of documents
+ * for matches that fall in conversations already found.
  */
-export async function newestMatchesPostgres(db: DbOrTx, workspaceId: string, tsquery: string, wanted: number): Promise<RawHit[]> {
+export async function newestMatchesPostgres(
+  db: DbOrTx,
+  workspaceId: string,
+  tsquery: string,
+  wanted: number,
+  conversations = wanted,
+): Promise<RawHit[]> {
   const found: RawHit[] = [];
+  const covered = new Set<string>();
   let before: number | null = null;
   let window = RECENT_WINDOW;
   for (;;) {
@@ -513,10 +587,16 @@ export async function newestMatchesPostgres(db: DbOrTx, workspaceId: string, tsq
         order by id desc limit ${need}`.execute(db)
     ).rows;
     found.push(...rows);
-    if (found.length >= wanted || edge === null) return found;
+    const coveredBefore = covered.size;
+    for (const r of rows) covered.add(r.conversation_id ?? `contact:${r.contact_id}`);
+    if (found.length >= wanted || covered.size >= conversations || edge === null) return found;
     before = edge;
-    // At the density seen, how far must the walk go for the rest?
-    const rest = rows.length === 0 ? Infinity : ((wanted - found.length) * window) / rows.length;
+    // At the density seen, how far must the walk go for the rest (documents, or conversations)?
+    const newlyCovered = covered.size - coveredBefore;
+    const rest = Math.min(
+      rows.length === 0 ? Infinity : ((wanted - found.length) * window) / rows.length,
+      newlyCovered === 0 ? Infinity : ((conversations - covered.size) * window) / newlyCovered,
+    );
     if (rest <= ORDERED_SCAN_MAX) {
       window = Math.ceil(rest * 1.2);
       continue;
@@ -529,18 +609,10 @@ export async function newestMatchesPostgres(db: DbOrTx, workspaceId: string, tsq
   }
 }
 
-/**
- * Messages (text, captions, document names) and contacts (names, phone) of one
- * workspace matching every word of `query` (the last as a prefix, for typing),
- * newest first, at most one hit per conversation and `limit` conversations. One
- * function hides FTS5 and PostgreSQL full-text search. Highlighting is the
- * costly part, so it runs only for the hits that are returned.
- */
-export async function searchMessages(db: DbOrTx, workspaceId: string, query: string, limit: number): Promise<SearchHit[]> {
+/** The words of `query` as a PostgreSQL tsquery (the last one as a prefix), or null when it has none. */
+function searchPlan(query: string) {
   const terms = searchTerms(query);
-  if (terms.length === 0) return [];
-  const pg = postgres(db);
-  const candidates = pg ? Math.min(2000, limit * 5) : Math.min(500, limit + 100);
+  if (terms.length === 0) return null;
   // The last word matches as a prefix (typing), once it has three characters: a one-letter
   // prefix would expand to a large part of the vocabulary.
   const prefixed = (i: number) => i === terms.length - 1 && Array.from(terms[i]!).length >= 3;
@@ -549,15 +621,32 @@ export async function searchMessages(db: DbOrTx, workspaceId: string, query: str
   // The workspace is checked on search_docs: walking the workspace's own (very long) token list
   // newest first inside FTS5 cost seconds for common words on a million messages.
   const match = terms.map((t, i) => phrase(t, prefixed(i))).join(' AND ');
+  return { tsquery, match };
+}
+
+/**
+ * Messages (text, captions, document names) and contacts (names, phone) of one
+ * workspace matching every word of `query` (the last as a prefix, for typing),
+ * newest first, at most one hit per conversation and `limit` conversations. One
+ * function hides FTS5 and PostgreSQL full-text search. Highlights come from
+ * `highlightMatches`, for the hits a page shows.
+ */
+export async function searchMessages(db: DbOrTx, workspaceId: string, query: string, limit: number): Promise<SearchMatch[]> {
+  const plan = searchPlan(query);
+  if (!plan) return [];
+  const pg = postgres(db);
+  const candidates = pg ? Math.min(2000, limit * 5) : Math.min(500, limit + 100);
 
   let raw: RawHit[] = pg
-    ? await newestMatchesPostgres(db, workspaceId, tsquery, candidates)
-    : (
+    ? await newestMatchesPostgres(db, workspaceId, plan.tsquery, candidates, limit)
+    : // SQLite highlights in this query: FTS5 would evaluate the whole match again for a
+      // second query restricted to a few rowids (hundreds of ms for a prefix or two words).
+      (
         await sql<RawHit>`
           select d.id, d.conversation_id, d.message_id, d.contact_id,
             snippet(search_fts, 1, ${HIT_START}, ${HIT_END}, '…', 14) as snip
           from search_fts join search_docs d on d.id = search_fts.rowid
-          where search_fts match ${match} and d.workspace_id = ${workspaceId}
+          where search_fts match ${plan.match} and d.workspace_id = ${workspaceId}
           order by search_fts.rowid desc limit ${candidates}`.execute(db)
       ).rows;
 
@@ -589,34 +678,44 @@ export async function searchMessages(db: DbOrTx, workspaceId: string, query: str
   }
 
   // The newest hit of each conversation, up to `limit` conversations.
-  const picked: Array<{ conversationId: string; messageId: string | null; docId: number | null }> = [];
+  const picked: SearchMatch[] = [];
   const seen = new Set<string>();
-  const take = (conversationId: string, messageId: string | null, docId: number | null) => {
+  const take = (conversationId: string, messageId: string | null, r: RawHit) => {
     if (seen.has(conversationId) || picked.length >= limit) return;
     seen.add(conversationId);
-    picked.push({ conversationId, messageId, docId });
+    picked.push({ conversationId, messageId, docId: r.id === null ? null : Number(r.id), marked: r.snip ?? null });
   };
   for (const r of raw) {
-    const docId = r.id === null ? null : Number(r.id);
-    if (r.message_id && r.conversation_id) take(r.conversation_id, r.message_id, docId);
-    else if (r.contact_id) for (const id of conversationsOf.get(r.contact_id) ?? []) take(id, null, docId);
+    if (r.message_id && r.conversation_id) take(r.conversation_id, r.message_id, r);
+    else if (r.contact_id) for (const id of conversationsOf.get(r.contact_id) ?? []) take(id, null, r);
   }
+  return picked;
+}
 
-  const docIds = [...new Set(picked.map((p) => p.docId).filter((id): id is number => id !== null))];
-  // SQLite highlights in the first query: FTS5 would evaluate the whole match again for a
-  // second query restricted to a few rowids. PostgreSQL highlights only the hits returned.
-  const snippets = new Map<number, string>();
-  if (!pg) for (const r of raw) if (r.id !== null && r.snip) snippets.set(Number(r.id), r.snip);
-  for (const part of pg ? chunks(docIds) : []) {
+/**
+ * The highlighted snippet of each match, as `[{text, hit}]` parts. PostgreSQL's
+ * `ts_headline` re-reads and re-parses each document, so it runs only for the
+ * matches a page shows, not for every candidate behind it.
+ */
+export async function highlightMatches(
+  db: DbOrTx,
+  workspaceId: string,
+  query: string,
+  matches: readonly SearchMatch[],
+): Promise<SearchHit[]> {
+  const plan = searchPlan(query);
+  const headlines = new Map<number, string>();
+  const docIds = [...new Set(matches.filter((m) => m.marked === null && m.docId !== null).map((m) => m.docId!))];
+  for (const part of plan && postgres(db) ? chunks(docIds) : []) {
     if (part.length === 0) continue;
     const rows = await sql<{ id: number; snip: string }>`
-      select id, ts_headline('simple', body, to_tsquery('simple', ${tsquery}), ${HEADLINE_OPTIONS}) as snip
+      select id, ts_headline('simple', body, to_tsquery('simple', ${plan!.tsquery}), ${HEADLINE_OPTIONS}) as snip
       from search_docs where workspace_id = ${workspaceId} and id in (${sql.join(part)})`.execute(db);
-    for (const r of rows.rows) snippets.set(Number(r.id), r.snip);
+    for (const r of rows.rows) headlines.set(Number(r.id), r.snip);
   }
-  return picked.map((p) => ({
-    conversationId: p.conversationId,
-    messageId: p.messageId,
-    snippet: snippetParts(p.docId === null ? '' : (snippets.get(p.docId) ?? '')),
+  return matches.map((m) => ({
+    conversationId: m.conversationId,
+    messageId: m.messageId,
+    snippet: snippetParts(m.marked ?? (m.docId === null ? '' : (headlines.get(m.docId) ?? ''))),
   }));
 }
