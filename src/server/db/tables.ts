@@ -290,6 +290,8 @@ export interface SearchDocsTable {
   message_id: string | null;
   contact_id: string | null;
   body: string;
+  /** A contact's name sort key (as in the `contacts_by_name` index); null for a message. */
+  sort_key: string | null;
 }
 
 export interface Database {

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTestDatabase, type TestDatabase } from '../../../../test/support/db.js';
 import { insertTestWorkspace } from '../../../../test/support/numbers.js';
 import { insertMany } from '../../db/bulk.js';
-import { listContacts, type ContactRow } from './repo.js';
+import { listContacts, pagesFromSearchEntries, updateContact, type ContactFilter, type ContactRow } from './repo.js';
 
 const NOW = Date.parse('2026-03-01T10:00:00Z');
 
@@ -105,5 +105,48 @@ describe('bulk contact writes and search', () => {
       .sort();
     expect(names).toEqual(expected);
     expect([...first, ...second].every((c) => c.workspace_id === ws)).toBe(true);
+  });
+
+  it('pages a name search in name order from the search entries, following renames, inside the workspace only', async () => {
+    const pad = (n: number) => String(n).padStart(3, '0');
+    await insertMany(
+      database.db,
+      'contacts',
+      Array.from({ length: 300 }, (_, i) =>
+        i % 3 === 0
+          ? contact(ws, i, { name: `Tim ${pad(299 - i)}` })
+          : i % 3 === 1
+            ? contact(ws, i, { name: null, push_name: `timothy ${pad(i)}` })
+            : contact(ws, i, { name: `Other ${pad(i)}` }),
+      ),
+    );
+    await insertMany(database.db, 'contacts', [contact(otherWs, 900, { name: 'Tim 000 elsewhere' })]);
+    const filter: ContactFilter = { terms: ['tim'] };
+    expect(pagesFromSearchEntries(filter, 'name')).toBe(true);
+
+    const pages = async (f: ContactFilter) => {
+      const out: Array<ContactRow & { sort_key: string | number }> = [];
+      for (;;) {
+        const last = out.at(-1);
+        const page = await listContacts(database.db, ws, f, 'name', last ? [last.sort_key, last.id] : null, 70);
+        out.push(...page);
+        if (page.length < 70) return out;
+      }
+    };
+    const all = await pages(filter);
+    const expected = [
+      ...Array.from({ length: 100 }, (_, i) => `Tim ${pad(3 * i + 2)}`),
+      ...Array.from({ length: 100 }, (_, i) => `timothy ${pad(3 * i + 1)}`),
+    ];
+    expect(all.map((c) => c.name ?? c.push_name)).toEqual(expected);
+    expect(all.every((c) => c.workspace_id === ws)).toBe(true);
+    // The other path (a filter on the contact row walks the name index) gives the same order.
+    expect(pagesFromSearchEntries({ ...filter, optedOut: false }, 'name')).toBe(false);
+    expect((await pages({ ...filter, optedOut: false })).map((c) => c.id)).toEqual(all.map((c) => c.id));
+
+    // A rename moves the contact in the search order too.
+    await updateContact(database.db, ws, contact(ws, 3).id, { name: 'Aaron Tim' });
+    const first = await listContacts(database.db, ws, filter, 'name', null, 2);
+    expect(first.map((c) => c.name)).toEqual(['Aaron Tim', 'Tim 002']);
   });
 });

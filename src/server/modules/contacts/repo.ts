@@ -295,31 +295,33 @@ export function contactQuery(db: DbOrTx, workspaceId: string, filter: ContactFil
 /** ':' sorts right after '9': [prefix, prefix + ':') is every string starting with the digits. */
 const phoneRangeEnd = (prefix: string) => prefix + ':';
 
+/**
+ * The search entries of the contacts whose names or phone (full-text index) hold every term,
+ * the last one as a prefix: `contact_id` and the contact's name `sort_key`.
+ */
+function termDocs(db: DbOrTx, workspaceId: string, terms: readonly string[]) {
+  if (postgres(db)) {
+    const tsquery = terms.map((t, i) => (i === terms.length - 1 ? `${t}:*` : t)).join(' & ');
+    return sql<{
+      contact_id: string;
+      sort_key: string;
+    }>`select d.contact_id, d.sort_key from search_docs d where d.workspace_id = ${workspaceId} and d.contact_id is not null and d.tsv @@ to_tsquery('simple', ${tsquery})`;
+  }
+  const phrase = (t: string, prefix: boolean) => `body : "${t.replaceAll('"', '""')}"${prefix ? '*' : ''}`;
+  const match = [`workspace_id : "${workspaceId.replaceAll('"', '""')}"`, ...terms.map((t, i) => phrase(t, i === terms.length - 1))].join(
+    ' AND ',
+  );
+  return sql<{
+    contact_id: string;
+    sort_key: string;
+  }>`select d.contact_id, d.sort_key from search_fts join search_docs d on d.id = search_fts.rowid where search_fts match ${match} and d.contact_id is not null`;
+}
+
 /** Ids of the contacts whose names (full-text index) or phone (index range) match the search. */
 function searchSubquery(db: DbOrTx, workspaceId: string, filter: ContactFilter) {
   const parts = [];
   const terms = filter.terms ?? [];
-  if (terms.length > 0) {
-    if (postgres(db)) {
-      const tsquery = terms.map((t, i) => (i === terms.length - 1 ? `${t}:*` : t)).join(' & ');
-      parts.push(
-        sql<{
-          id: string;
-        }>`select contact_id as id from search_docs where workspace_id = ${workspaceId} and contact_id is not null and tsv @@ to_tsquery('simple', ${tsquery})`,
-      );
-    } else {
-      const phrase = (t: string, prefix: boolean) => `body : "${t.replaceAll('"', '""')}"${prefix ? '*' : ''}`;
-      const match = [
-        `workspace_id : "${workspaceId.replaceAll('"', '""')}"`,
-        ...terms.map((t, i) => phrase(t, i === terms.length - 1)),
-      ].join(' AND ');
-      parts.push(
-        sql<{
-          id: string;
-        }>`select d.contact_id as id from search_fts join search_docs d on d.id = search_fts.rowid where search_fts match ${match} and d.contact_id is not null`,
-      );
-    }
-  }
+  if (terms.length > 0) parts.push(sql<{ id: string }>`select m.contact_id as id from (${termDocs(db, workspaceId, terms)}) m`);
   for (const prefix of filter.phonePrefixes ?? []) {
     parts.push(
       sql<{
@@ -328,6 +330,45 @@ function searchSubquery(db: DbOrTx, workspaceId: string, filter: ContactFilter) 
     );
   }
   return sql<string>`(${sql.join(parts, sql` union `)})`;
+}
+
+/**
+ * True when the page comes straight from the search entries: a name search sorted by name with
+ * no other filter. The entries carry the name sort key, so the page is the top of the matches,
+ * however many there are and wherever they sort (a walk of the name index testing each contact
+ * reads most of the list when the matches cluster, as the contacts named "Tim" do).
+ */
+export function pagesFromSearchEntries(filter: ContactFilter, sort: ContactSort): boolean {
+  return (
+    sort === 'name' &&
+    !!filter.terms?.length &&
+    !filter.phonePrefixes?.length &&
+    filter.ids === undefined &&
+    !filter.labelId &&
+    filter.optedOut === undefined &&
+    !filter.fieldKey
+  );
+}
+
+async function listSearchEntries(
+  db: DbOrTx,
+  workspaceId: string,
+  terms: readonly string[],
+  after: ContactCursor | null,
+  limit: number,
+): Promise<Array<ContactRow & { sort_key: string | number }>> {
+  const cursor = after ? sql`where (m.sort_key, m.contact_id) > (${String(after[0])}, ${after[1]})` : sql``;
+  // The limit applies to the entries before the join: each entry is exactly one contact of the workspace.
+  // It is written into the statement: with a bound limit SQLite sorts every match instead of keeping the top few.
+  const top = sql.lit(Math.max(1, Math.trunc(limit)));
+  const rows = await sql<ContactRow & { sort_key: string }>`
+    select c.*, p.sort_key from (
+      select m.contact_id, m.sort_key from (${termDocs(db, workspaceId, terms)}) m ${cursor}
+      order by m.sort_key, m.contact_id limit ${top}
+    ) p join contacts c on c.id = p.contact_id
+    where c.workspace_id = ${workspaceId}
+    order by p.sort_key, p.contact_id`.execute(db);
+  return rows.rows;
 }
 
 /** Up to `limit` ids matching the search; more than `limit - 1` means "many" (the caller then filters in the list query itself). */
@@ -344,6 +385,7 @@ export async function listContacts(
   after: ContactCursor | null,
   limit: number,
 ): Promise<Array<ContactRow & { sort_key: string | number }>> {
+  if (pagesFromSearchEntries(filter, sort)) return listSearchEntries(db, workspaceId, filter.terms!, after, limit);
   let q = contactQuery(db, workspaceId, filter).selectAll();
   if (sort === 'name') {
     q = q.select(NAME_KEY.as('sort_key'));

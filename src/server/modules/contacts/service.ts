@@ -70,6 +70,7 @@ import {
   listContacts,
   listOptEvents,
   mergeContactInto,
+  pagesFromSearchEntries,
   replaceContactLabels,
   saveOptOutSettings,
   searchContactIds,
@@ -78,6 +79,7 @@ import {
   type ContactCursor,
   type ContactFieldRow,
   type ContactFilter,
+  type ContactSort,
   type ContactRow,
 } from './repo.js';
 import {
@@ -239,8 +241,9 @@ export function createContactsService(deps: {
   }
 
   /** Narrow searches become an id list (sorted cheaply); broad ones stay a subquery, where a sorted scan finds a page early. */
-  async function resolved(ws: string, filter: ContactFilter): Promise<ContactFilter> {
+  async function resolved(ws: string, filter: ContactFilter, sort: ContactSort): Promise<ContactFilter> {
     if (!filter.terms?.length && !filter.phonePrefixes?.length) return filter;
+    if (pagesFromSearchEntries(filter, sort)) return filter;
     const ids = await searchContactIds(db, ws, filter, SEARCH_IDS_MAX + 1);
     return ids.length <= SEARCH_IDS_MAX ? { ...filter, ids } : filter;
   }
@@ -304,7 +307,7 @@ export function createContactsService(deps: {
       await member(caller, ws);
       const limit = query.limit ?? 50;
       const sort = query.sort ?? 'name';
-      const filter = await resolved(ws, filterOf(query, await countryOf(ws)));
+      const filter = await resolved(ws, filterOf(query, await countryOf(ws)), sort);
       if (query.q?.trim()) await usage.feature(caller.userId, ws, 'contacts.search');
       const rows = await listContacts(db, ws, filter, sort, decodeCursor(query.cursor), limit + 1);
       const page = rows.slice(0, limit);
@@ -717,7 +720,8 @@ export function createContactsService(deps: {
 
     async exportCsv(caller: Caller, ws: string, query: ContactExportQueryT): Promise<{ fileName: string; stream: AsyncIterable<string> }> {
       await manager(caller, ws);
-      const filter = await resolved(ws, filterOf(query, await countryOf(ws)));
+      // The export pages in creation order.
+      const filter = await resolved(ws, filterOf(query, await countryOf(ws)), 'created');
       const fields = await listContactFields(db, ws);
       await activity.record(ws, { action: 'contacts.exported', actor: actor(caller), ip: caller.ip, details: { filter: { ...query } } });
       await usage.feature(caller.userId, ws, 'contacts.exported');
