@@ -8,7 +8,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestServer } from '../support/server.js';
 import { startWaPeer, type WaPeer } from '../support/wa-peer.js';
-import { assertWebBuilt, launchBrowser, newContext, visible } from './browser.js';
+import { assertWebBuilt, launchBrowser, newContext, screenshot, visible } from './browser.js';
 import { nav, signUpFirstUser } from './flows.js';
 
 const BUSINESS = { phone: '15550001000', pushName: 'Acme Corner Shop' };
@@ -62,39 +62,54 @@ async function liveFrame(match: (f: LiveFrame) => boolean, what: string): Promis
   return frames.find(match)!;
 }
 
+/**
+ * Signs up, adds a number and links it by scanning the dashboard's live QR with the business
+ * phone, as a person does; returns the workspace and number ids once the number is connected.
+ */
+async function signUpAndLinkNumber(): Promise<{ wsId: string; numberId: string }> {
+  const { sim } = peer;
+  const wsId = await signUpFirstUser(page);
+
+  // Add a number; the link dialog shows the live QR from WhatsApp.
+  await nav(page).getByRole('link', { name: 'Numbers' }).click();
+  await page.waitForURL(`${server.url}/w/${wsId}/numbers`);
+  await visible(page.getByTestId('live-indicator').and(page.locator('[data-live="live"]')));
+  await page.getByRole('button', { name: 'Add number' }).first().click();
+  await page.getByLabel('Name').fill('Sales line');
+  await page.getByRole('button', { name: 'Add and link' }).click();
+  const dialog = page.getByRole('dialog', { name: /Link “Sales line” to WhatsApp/ });
+  const qrImage = await visible(dialog.getByTestId('link-qr'));
+  const qr = await qrImage.getAttribute('data-qr-payload');
+  expect(qr).toBeTruthy();
+  await visible(dialog.getByTestId('number-status').and(page.locator('[data-state="waiting_for_scan"]')));
+
+  // The business phone scans it: the dialog turns into a success with the phone number.
+  await sim.scanQr(qr!, BUSINESS);
+  await visible(dialog.getByTestId('link-success'));
+  expect((await dialog.getByTestId('linked-phone').innerText()).replace(/\D/g, '')).toBe(BUSINESS.phone);
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  const row = page.getByTestId('number-row').filter({ hasText: 'Sales line' });
+  await visible(row.getByTestId('number-status').and(page.locator('[data-state="connected"]')));
+  const numberId = await row.getAttribute('data-number-id');
+  expect(numberId).toBeTruthy();
+  return { wsId, numberId: numberId! };
+}
+
+/** Opens the inbox and waits for its live connection. */
+async function openInbox(wsId: string): Promise<void> {
+  await nav(page).getByRole('link', { name: 'Inbox' }).click();
+  await page.waitForURL(`${server.url}/w/${wsId}/inbox`);
+  await visible(page.locator('[data-testid="live-status"][data-status="live"]'));
+}
+
 describe('WhatsApp through the real protocol', () => {
   it('links a number by QR, shows a customer message live, and the reply reaches the customer and is delivered then read', async () => {
     const { sim } = peer;
-    const wsId = await signUpFirstUser(page);
-
-    // Add a number; the link dialog shows the live QR from WhatsApp.
-    await nav(page).getByRole('link', { name: 'Numbers' }).click();
-    await page.waitForURL(`${server.url}/w/${wsId}/numbers`);
-    await visible(page.getByTestId('live-indicator').and(page.locator('[data-live="live"]')));
-    await page.getByRole('button', { name: 'Add number' }).first().click();
-    await page.getByLabel('Name').fill('Sales line');
-    await page.getByRole('button', { name: 'Add and link' }).click();
-    const dialog = page.getByRole('dialog', { name: /Link “Sales line” to WhatsApp/ });
-    const qrImage = await visible(dialog.getByTestId('link-qr'));
-    const qr = await qrImage.getAttribute('data-qr-payload');
-    expect(qr).toBeTruthy();
-    await visible(dialog.getByTestId('number-status').and(page.locator('[data-state="waiting_for_scan"]')));
-
-    // The business phone scans it: the dialog turns into a success with the phone number.
-    await sim.scanQr(qr!, BUSINESS);
-    await visible(dialog.getByTestId('link-success'));
-    expect((await dialog.getByTestId('linked-phone').innerText()).replace(/\D/g, '')).toBe(BUSINESS.phone);
-    await dialog.getByRole('button', { name: 'Done' }).click();
-    const row = page.getByTestId('number-row').filter({ hasText: 'Sales line' });
-    await visible(row.getByTestId('number-status').and(page.locator('[data-state="connected"]')));
-    const numberId = await row.getAttribute('data-number-id');
-    expect(numberId).toBeTruthy();
+    const { wsId, numberId } = await signUpAndLinkNumber();
 
     // The agent has the inbox open. A customer writes from their phone: the conversation and the
     // message appear live, without a reload.
-    await nav(page).getByRole('link', { name: 'Inbox' }).click();
-    await page.waitForURL(`${server.url}/w/${wsId}/inbox`);
-    await visible(page.locator('[data-testid="live-status"][data-status="live"]'));
+    await openInbox(wsId);
     sim.createCustomer(CUSTOMER);
     const inboundText = 'Hi! Is my order #1042 ready for pick-up?';
     const inbound = await sim.sendText(CUSTOMER.phone, inboundText);
@@ -153,5 +168,49 @@ describe('WhatsApp through the real protocol', () => {
       .where('id', '=', replyId!)
       .executeTakeFirstOrThrow();
     expect(final).toEqual({ status: 'read', text: replyText, provider_message_id: received.id });
+  }, 120_000);
+
+  it("shows the customer typing on their phone in the open conversation, until they pause or their message arrives; the agent's typing reaches the phone", async () => {
+    const { sim } = peer;
+    const { wsId } = await signUpAndLinkNumber();
+    await openInbox(wsId);
+    sim.createCustomer(CUSTOMER);
+    await sim.sendText(CUSTOMER.phone, 'Hello, quick question');
+    await page.getByTestId('conversation-row').filter({ hasText: CUSTOMER.pushName }).click();
+    const history = page.getByTestId('history');
+    await visible(history.getByText('Hello, quick question'));
+
+    // Opening the conversation subscribes the number to the customer's presence, without which
+    // WhatsApp forwards no chat states.
+    await sim.waitForPresenceSubscription(CUSTOMER.phone, { timeoutMs: 15_000 });
+    const indicator = page.getByTestId('typing-indicator');
+    expect(await indicator.innerText()).toBe('');
+
+    // The customer types: their phone's chat state reaches Baileys and the agent sees it.
+    expect(sim.sendChatState(CUSTOMER.phone, 'composing')).toBe(1);
+    await visible(indicator.getByText(`${CUSTOMER.pushName} is typing…`));
+    await screenshot(page, 'typing-indicator-whatsapp');
+    // They stop without sending: it clears.
+    sim.sendChatState(CUSTOMER.phone, 'paused');
+    await expect.poll(() => indicator.innerText(), { timeout: 15_000 }).toBe('');
+
+    // Recording a voice note reads as such.
+    sim.sendChatState(CUSTOMER.phone, 'recording');
+    await visible(indicator.getByText(`${CUSTOMER.pushName} is recording audio…`));
+
+    // Typing again, then the message arrives: the message ends it, with no "paused" from the phone.
+    sim.sendChatState(CUSTOMER.phone, 'composing');
+    await visible(indicator.getByText(`${CUSTOMER.pushName} is typing…`));
+    await sim.sendText(CUSTOMER.phone, 'Do you deliver on Sundays?');
+    await visible(history.getByText('Do you deliver on Sundays?'));
+    await expect.poll(() => indicator.innerText(), { timeout: 15_000 }).toBe('');
+
+    // The other way: the agent typing a reply shows "typing…" on the customer's phone, and sending ends it.
+    const box = page.getByRole('textbox', { name: 'Message' });
+    await box.pressSequentially('Yes, we do', { delay: 20 });
+    await expect.poll(() => sim.chatStatesFromBusiness(CUSTOMER.phone), { timeout: 15_000 }).toEqual(['composing']);
+    await box.press('Enter');
+    await sim.waitForMessage(CUSTOMER.phone, (m) => m.text === 'Yes, we do', 15_000);
+    await expect.poll(() => sim.chatStatesFromBusiness(CUSTOMER.phone), { timeout: 15_000 }).toEqual(['composing', 'paused']);
   }, 120_000);
 });

@@ -13,6 +13,7 @@
  *   GET  /customers/:phone/receipts/:id           receipts the business sent for a customer message
  *   POST /customers/:phone/deliver {messageId}    customer phone confirms delivery
  *   POST /customers/:phone/read    {messageId}    customer phone reads
+ *   POST /customers/:phone/chatstate {state}      customer phone shows composing | recording | paused ({reached})
  *   POST /messages/:id/ack         {error?}       server ack for a business message (when created with autoAck: false)
  *   POST /faults/drop | /faults/stream-error {code} | /faults/logout | /faults/replaced   (optional {business})
  *   POST /load                     {customers, messagesPerCustomer, ratePerSecond}
@@ -130,6 +131,13 @@ export async function startControlHttp(sim: WaSim, options: { port?: number } = 
           case 'read':
             sim.read(b, str(body, 'messageId'));
             return { ok: true };
+          case 'chatstate': {
+            const state = str(body, 'state');
+            if (state !== 'composing' && state !== 'recording' && state !== 'paused') {
+              throw Object.assign(new Error('"state" is composing, recording or paused'), { status: 400 });
+            }
+            return { reached: sim.sendChatState(b, state, opts) };
+          }
         }
       }
     }

@@ -60,6 +60,17 @@ describe('wa-sim control HTTP API and load helper', () => {
     const inbox = (await call('GET', '/customers/447700900400/messages')) as { id: string; text: string }[];
     expect(inbox.map((m) => m.text)).toContain('hello Hank');
 
+    // Chat states reach only a subscribed session; an unknown state is refused.
+    expect(await call('POST', '/customers/447700900400/chatstate', { state: 'composing' })).toEqual({ reached: 0 });
+    await client.sock.presenceSubscribe('447700900400@s.whatsapp.net');
+    await sim.waitForPresenceSubscription('447700900400');
+    const typing = new Promise<string | undefined>((resolve) =>
+      client.sock.ev.on('presence.update', (u) => resolve(u.presences[u.id]?.lastKnownPresence)),
+    );
+    expect(await call('POST', '/customers/447700900400/chatstate', { state: 'composing' })).toEqual({ reached: 1 });
+    expect(await typing).toBe('composing');
+    await expect(call('POST', '/customers/447700900400/chatstate', { state: 'dancing' })).rejects.toThrow(/400/);
+
     const state = (await call('GET', '/state')) as { businesses: { companions: { online: boolean }[] }[]; customers: unknown[] };
     expect(state.businesses[0]?.companions[0]?.online).toBe(true);
     expect(state.customers).toHaveLength(1);

@@ -9,7 +9,7 @@ import { decryptMedia, encryptMedia, startMediaServer, undiciAgentTrusting } fro
 import { startSocketServer } from './server.js';
 import type { SimConnection } from './server.js';
 import { World } from './world.js';
-import type { Customer, ReceivedMessage, SentByCustomer } from './world.js';
+import type { ChatState, Customer, ReceivedMessage, SentByCustomer } from './world.js';
 
 export { trustSimulatorRoot } from './cert.js';
 export { undiciAgentTrusting } from './media.js';
@@ -17,7 +17,7 @@ export { runLoad } from './load.js';
 export type { LoadOptions, LoadResult } from './load.js';
 export { startControlHttp } from './control-http.js';
 export type { ControlHttp } from './control-http.js';
-export type { Customer, ReceivedMessage, SentByCustomer } from './world.js';
+export type { ChatState, Customer, ReceivedMessage, SentByCustomer } from './world.js';
 
 export interface WaSimOptions {
   /** WebSocket port on 127.0.0.1 (0/undefined = random) */
@@ -69,6 +69,17 @@ export interface WaSim {
   /** receipts the business sent for a customer's message ('delivery', 'read', 'inactive', …) */
   receiptsFor(customerPhone: string, messageId: string): string[];
   waitForReceipt(customerPhone: string, messageId: string, type?: string, timeoutMs?: number): Promise<void>;
+  /**
+   * the customer's phone shows them typing / recording / stopped: a `<chatstate>` to the business's
+   * connected companions that subscribed to the customer's presence; returns how many it reached
+   */
+  sendChatState(from: string, state: ChatState, options?: { business?: string }): number;
+  /** whether a connected companion of the business subscribed to the customer's presence */
+  isSubscribed(customerPhone: string, options?: { business?: string }): boolean;
+  /** resolves once a connected companion of the business has subscribed to the customer's presence */
+  waitForPresenceSubscription(customerPhone: string, options?: { business?: string; timeoutMs?: number }): Promise<void>;
+  /** chat states the business sent to this customer, in order */
+  chatStatesFromBusiness(customerPhone: string): ChatState[];
   /** server ack for a business message (automatic unless `autoAck: false`); `error` makes Baileys mark it failed */
   ack(messageId: string, options?: { error?: number }): void;
   /** the customer's phone confirms delivery / read of a business message */
@@ -241,6 +252,19 @@ export async function createWaSim(options: WaSimOptions = {}): Promise<WaSim> {
       if (has()) return;
       await waitForEvent(world, 'business-receipt', () => (has() ? true : undefined), timeoutMs, `receipt ${id}`);
     },
+    sendChatState: (from, state, opts) => world.sendChatState(from, state, opts?.business),
+    isSubscribed: (phone, opts) => world.isSubscribed(phone, opts?.business),
+    waitForPresenceSubscription: async (phone, opts = {}) => {
+      if (world.isSubscribed(phone, opts.business)) return;
+      await waitForEvent(
+        world,
+        'presence-subscribe',
+        () => (world.isSubscribed(phone, opts.business) ? true : undefined),
+        opts.timeoutMs ?? 10_000,
+        `a presence subscription to ${phone}`,
+      );
+    },
+    chatStatesFromBusiness: (phone) => [...world.getCustomer(phone).chatStatesFromBusiness],
     ack: (id, opts) => world.ackOutbound(id, opts),
     deliver: (phone, id) => world.sendReceiptFromCustomer(phone, id),
     read: (phone, id) => world.sendReceiptFromCustomer(phone, id, 'read'),

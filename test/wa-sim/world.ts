@@ -98,7 +98,12 @@ export interface Customer {
   receiptsFromBusiness: Map<string, string[]>;
   /** what this customer sent, by id (for quoting and reacting) */
   sent: Map<string, proto.IMessage>;
+  /** chat states the business sent to this customer, in order ('composing', 'recording', 'paused') */
+  chatStatesFromBusiness: ChatState[];
 }
+
+/** What a phone shows of the other side of a chat: typing, recording a voice note, or stopped. */
+export type ChatState = 'composing' | 'recording' | 'paused';
 
 export interface SentByCustomer {
   id: string;
@@ -122,6 +127,13 @@ const textOf = (message: proto.IMessage): string | undefined =>
   message.documentMessage?.caption ??
   message.reactionMessage?.text ??
   undefined;
+
+/** Customers (by phone) whose presence a connection subscribed to. */
+function subscriptionsOf(conn: SimConnection): Set<string> {
+  let set = conn.tag.presenceSubscriptions as Set<string> | undefined;
+  if (!set) conn.tag.presenceSubscriptions = set = new Set();
+  return set;
+}
 
 export class World extends EventEmitter {
   readonly businesses = new Map<string, Business>();
@@ -166,6 +178,7 @@ export class World extends EventEmitter {
       inbox: [],
       receiptsFromBusiness: new Map(),
       sent: new Map(),
+      chatStatesFromBusiness: [],
     };
     this.customers.set(phone, customer);
     this.users.set(phone, { kind: 'customer', customer });
@@ -300,8 +313,12 @@ export class World extends EventEmitter {
       case 'ack':
         this.emit('ack', stanza);
         return;
+      case 'presence':
+        return this.onPresence(conn, stanza);
+      case 'chatstate':
+        return this.onChatState(stanza);
       default:
-        // presence, ib (unified_session, offline_batch), chatstate: nothing to answer
+        // ib (unified_session, offline_batch): nothing to answer
         return;
     }
   }
@@ -715,6 +732,58 @@ export class World extends EventEmitter {
       }
       this.emit('business-receipt', { customer: customer.phone, ids, type: type ?? 'delivery' });
     }
+  }
+
+  // ---------------------------------------------------------------- presence and chat states
+
+  /**
+   * `<presence to=… type=subscribe/>`: the companion asks for a contact's presence. WhatsApp
+   * forwards a contact's chat states only to sessions that subscribed to them, and forgets the
+   * subscription with the session, so it is kept on the connection. Own availability
+   * (`<presence type=available|unavailable name/>`) needs no answer.
+   */
+  private onPresence(conn: SimConnection, stanza: BinaryNode): void {
+    const { type, to } = stanza.attrs;
+    if (type !== 'subscribe' || !to) return;
+    const resolved = this.resolveOwner(to);
+    if (resolved?.owner.kind !== 'customer') return;
+    subscriptionsOf(conn).add(resolved.owner.customer.phone);
+    this.emit('presence-subscribe', { conn, customer: resolved.owner.customer.phone });
+  }
+
+  /** whether a live companion of the business has subscribed to the customer's presence */
+  isSubscribed(customerPhone: string, businessPhone?: string): boolean {
+    const customer = this.getCustomer(customerPhone);
+    return this.liveCompanionConnections(businessPhone).some((conn) => subscriptionsOf(conn).has(customer.phone));
+  }
+
+  /**
+   * The customer's phone reports typing (`composing`), recording a voice note or stopping, the
+   * way WhatsApp forwards it: `<chatstate from=PN><composing/></chatstate>` (recording is
+   * `<composing media="audio"/>`), only to the business's connected companions that subscribed
+   * to this customer, and never queued for an offline one (a chat state is stale at once).
+   * Returns how many companions it reached.
+   */
+  sendChatState(customerPhone: string, state: ChatState, businessPhone?: string): number {
+    const customer = this.getCustomer(customerPhone);
+    const stateNode = state === 'recording' ? node('composing', { media: 'audio' }) : node(state, {});
+    let reached = 0;
+    for (const conn of this.liveCompanionConnections(businessPhone)) {
+      if (!subscriptionsOf(conn).has(customer.phone)) continue;
+      this.send(conn, node('chatstate', { from: customer.jid }, [stateNode]));
+      reached++;
+    }
+    return reached;
+  }
+
+  /** `<chatstate to=customer><composing|paused/></chatstate>` from a companion: the customer's phone shows it. */
+  private onChatState(stanza: BinaryNode): void {
+    const resolved = stanza.attrs.to ? this.resolveOwner(stanza.attrs.to) : undefined;
+    const first = children(stanza)[0];
+    if (resolved?.owner.kind !== 'customer' || !first) return;
+    const state: ChatState = first.tag === 'paused' ? 'paused' : first.attrs.media === 'audio' ? 'recording' : 'composing';
+    resolved.owner.customer.chatStatesFromBusiness.push(state);
+    this.emit('business-chatstate', { customer: resolved.owner.customer.phone, state });
   }
 
   // ---------------------------------------------------------------- faults
