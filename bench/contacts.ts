@@ -9,8 +9,14 @@
  *   npx tsx bench/contacts.ts
  *   BENCH_DIALECT=postgres npx tsx bench/contacts.ts
  *   BENCH_CONTACTS=20000 npx tsx bench/contacts.ts
+ *
+ * Run with a collectable heap to see what the import leaves live (the peak RSS is
+ * mostly garbage V8 lets build up before its next full collection):
+ *
+ *   node --expose-gc --import tsx bench/contacts.ts
  */
 import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { ContactImportDtoT } from '../src/contracts/contacts.js';
 
@@ -79,6 +85,7 @@ try {
   const { payload, headers } = multipartFile(csvOf(COUNT), 'bench.csv');
   console.log(`${DIALECT}: ${COUNT.toLocaleString('en')} contacts, CSV of ${mb(payload.length)}`);
   global.gc?.();
+  const heapBefore = process.memoryUsage().heapUsed;
   const rssBefore = process.memoryUsage().rss;
   const sampler = rssSampler();
   const started = performance.now();
@@ -107,6 +114,11 @@ try {
     `import: ${((finished - started) / 1000).toFixed(2)} s (upload and preview ${((uploaded - started) / 1000).toFixed(2)} s), ` +
       `${Math.round(COUNT / ((finished - started) / 1000)).toLocaleString('en')} rows/s; RSS ${mb(rssBefore)} before, peak ${mb(peak)} (+${mb(peak - rssBefore)})`,
   );
+  if (global.gc) {
+    global.gc();
+    const heapAfter = process.memoryUsage().heapUsed;
+    console.log(`import: live heap after a full collection ${mb(heapAfter)}, ${mb(heapBefore)} before (+${mb(heapAfter - heapBefore)})`);
+  }
 
   // -- export, streamed over a real socket ---------------------------------------
   await t.app.listen({ port: 0, host: '127.0.0.1' });
@@ -158,8 +170,12 @@ try {
   ];
   const timings: number[] = [];
   const byKind = new Map<string, number[]>();
+  // This process's CPU time per kind: less swayed by other work on the machine than wall time
+  // (with SQLite it includes the queries; PostgreSQL's own work is in its server process).
+  const cpuByKind = new Map<string, number>();
   for (let round = 0; round < 2; round++) {
     for (const { kind, queries } of kinds) {
+      const cpuStart = process.cpuUsage();
       for (const q of queries) {
         const s = performance.now();
         const r = await t.app.inject({ method: 'GET', url: `${base}/contacts?${q}&limit=50`, headers: { cookie: owner.cookie } });
@@ -170,6 +186,8 @@ try {
           byKind.set(kind, [...(byKind.get(kind) ?? []), ms]);
         }
       }
+      const cpu = process.cpuUsage(cpuStart);
+      if (round === 1) cpuByKind.set(kind, (cpu.user + cpu.system) / 1000 / queries.length);
     }
   }
   const summary = (list: number[]) => {
@@ -177,7 +195,12 @@ try {
     return `p50 ${percentile(sorted, 50).toFixed(1)} ms, p95 ${percentile(sorted, 95).toFixed(1)} ms, max ${sorted.at(-1)!.toFixed(1)} ms`;
   };
   console.log(`list/search (${timings.length} requests through HTTP inject, 50 per page): ${summary(timings)}`);
-  for (const [kind, list] of byKind) console.log(`  ${kind.padEnd(20)} ${String(list.length).padStart(3)} requests: ${summary(list)}`);
+  for (const [kind, list] of byKind) {
+    console.log(
+      `  ${kind.padEnd(20)} ${String(list.length).padStart(3)} requests: ${summary(list)}; CPU ${cpuByKind.get(kind)!.toFixed(1)} ms per request`,
+    );
+  }
+  console.log(`load average ${readFileSync('/proc/loadavg', 'utf8').trim()}`);
 } finally {
   await t.close();
 }

@@ -453,12 +453,13 @@ export function createContactImporter(deps: { db: Db; clock: Clock; dataDir: str
       const updates = new Set<StagedRow>();
       const firstLine = new Map<string, StagedRow>();
       for (const c of checked) {
-        const raw = JSON.stringify(c.cells.map((x) => x.slice(0, 1000)));
+        // The cells as read go into the report of rejected rows only.
+        const raw = () => JSON.stringify(c.cells.map((x) => x.slice(0, 1000)));
         if (!c.result.ok) {
           rejected += 1;
           // The phone, when it reads as one, ties the rejected row to its contact (an erasure removes it too).
           const phone = checkPhone(c.cells[mapping.phone] ?? '', country);
-          inserts.push(reject(ws, row.id, c.line, phone.ok ? phone.phone : null, c.result.reason, raw));
+          inserts.push(reject(ws, row.id, c.line, phone.ok ? phone.phone : null, c.result.reason, raw()));
           continue;
         }
         const r = c.result.row;
@@ -468,7 +469,7 @@ export function createContactImporter(deps: { db: Db; clock: Clock; dataDir: str
           if (conflict) {
             rejected += 1;
             inserts.push(
-              reject(ws, row.id, c.line, r.phone, `duplicate in file: same phone as row ${first.line} with a different ${conflict}`, raw),
+              reject(ws, row.id, c.line, r.phone, `duplicate in file: same phone as row ${first.line} with a different ${conflict}`, raw()),
             );
           } else {
             merged += 1;
