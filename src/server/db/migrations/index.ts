@@ -13,6 +13,7 @@ import * as m0011 from './0011_inbox_presence.js';
 import * as m0012 from './0012_media_uploads.js';
 import * as m0013 from './0013_whatsapp_checks.js';
 import * as m0016 from './0016_contact_search_order.js';
+import * as m0017 from './0017_search_doc_kinds.js';
 
 /**
  * Every migration, in order. Forward-only: a migration that has landed is never
@@ -33,4 +34,5 @@ export const migrations: Record<string, Migration> = {
   '0012_media_uploads': m0012,
   '0013_whatsapp_checks': m0013,
   '0016_contact_search_order': m0016,
+  '0017_search_doc_kinds': m0017,
 };

@@ -24,12 +24,30 @@ describe.skipIf(testDialect() !== 'postgres')('newest full-text matches on Postg
         i === 17 || i === 8_000 ? 'zanzibar' : '',
         i < 1_000 && i % 11 === 0 ? 'oldword' : '',
       ].join(' ');
-    // Interleaved with another workspace's documents, which must never come back.
+    // Contacts, whose search documents the triggers write in this order, interleaved with
+    // another workspace's, which must never come back.
+    const contact = (workspaceId: string, id: string, i: number) => ({
+      id,
+      workspace_id: workspaceId,
+      phone: `44770${String(i).padStart(6, '0')}`,
+      lid: null,
+      name: null,
+      push_name: body(i),
+      saved_name: null,
+      notes: null,
+      custom_fields: '{}',
+      opted_out: 0,
+      opted_out_at: null,
+      first_seen_at: null,
+      last_seen_at: null,
+      created_at: 0,
+      updated_at: 0,
+    });
     const rows = Array.from({ length: DOCS }, (_, i) => [
-      { workspace_id: ws, conversation_id: `c${i}`, message_id: null, contact_id: null, body: body(i) },
-      ...(i % 4 === 0 ? [{ workspace_id: otherWs, conversation_id: `x${i}`, message_id: null, contact_id: null, body: body(i) }] : []),
+      contact(ws, `k${i}`, i),
+      ...(i % 4 === 0 ? [contact(otherWs, `x${i}`, i)] : []),
     ]).flat();
-    await insertMany(database.db, 'search_docs', rows as never);
+    await insertMany(database.db, 'contacts', rows);
     await sql`analyze search_docs`.execute(database.db);
   });
   afterAll(async () => {
@@ -39,10 +57,10 @@ describe.skipIf(testDialect() !== 'postgres')('newest full-text matches on Postg
   /** What one plain query gives: the newest matches of the workspace. */
   const reference = async (tsquery: string, wanted: number) =>
     (
-      await sql<{ conversation_id: string }>`
-        select conversation_id from search_docs where workspace_id = ${ws} and tsv @@ to_tsquery('simple', ${tsquery})
+      await sql<{ contact_id: string }>`
+        select contact_id from search_docs where workspace_id = ${ws} and tsv @@ to_tsquery('simple', ${tsquery})
         order by id desc limit ${wanted}`.execute(database.db)
-    ).rows.map((r) => r.conversation_id);
+    ).rows.map((r) => r.contact_id);
 
   it.each([
     ['a common word, found in the newest documents', 'often', 50],
@@ -54,16 +72,18 @@ describe.skipIf(testDialect() !== 'postgres')('newest full-text matches on Postg
     ['a word no document has', 'nowhere', 10],
   ])('%s: exactly the newest matches of the workspace', async (_what, tsquery, wanted) => {
     const expected = await reference(tsquery, wanted);
-    const hits = await newestMatchesPostgres(database.db, ws, tsquery, wanted);
-    expect(hits.map((h) => h.conversation_id)).toEqual(expected);
-    expect(hits.every((h) => h.conversation_id!.startsWith('c'))).toBe(true);
+    const hits = await newestMatchesPostgres(database.db, ws, tsquery, 'contact', wanted);
+    expect(hits.map((h) => h.contact_id)).toEqual(expected);
+    expect(hits.every((h) => h.contact_id!.startsWith('k'))).toBe(true);
+    // The same documents are no messages.
+    expect(await newestMatchesPostgres(database.db, ws, tsquery, 'message', wanted)).toEqual([]);
   });
 
   it('stops once the matches cover the conversations asked for, and those are still the newest matches', async () => {
     const expected = await reference('weekly', 2_000);
-    const hits = await newestMatchesPostgres(database.db, ws, 'weekly', 2_000, 30);
-    expect(new Set(hits.map((h) => h.conversation_id)).size).toBeGreaterThanOrEqual(30);
+    const hits = await newestMatchesPostgres(database.db, ws, 'weekly', 'contact', 2_000, 30);
+    expect(new Set(hits.map((h) => h.contact_id)).size).toBeGreaterThanOrEqual(30);
     expect(hits.length).toBeLessThan(expected.length);
-    expect(hits.map((h) => h.conversation_id)).toEqual(expected.slice(0, hits.length));
+    expect(hits.map((h) => h.contact_id)).toEqual(expected.slice(0, hits.length));
   });
 });

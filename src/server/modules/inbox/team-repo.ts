@@ -564,9 +564,13 @@ export async function newestMatchesPostgres(
   db: DbOrTx,
   workspaceId: string,
   tsquery: string,
+  kind: 'message' | 'contact',
   wanted: number,
   conversations = wanted,
 ): Promise<RawHit[]> {
+  // Each kind of document has its own partial indexes (0017_search_doc_kinds), so a block of
+  // one kind (a contact import) never sits in the way of the other's newest-first walk.
+  const ofKind = sql`${sql.ref(kind === 'message' ? 'message_id' : 'contact_id')} is not null`;
   const found: RawHit[] = [];
   const covered = new Set<string>();
   let before: number | null = null;
@@ -576,13 +580,13 @@ export async function newestMatchesPostgres(
     const olderThan: RawBuilder<unknown> = before === null ? sql`` : sql`and id < ${before}`;
     // The id `window` documents back (an index-only walk), or null when fewer remain.
     const edgeRow: QueryResult<{ id: number | string }> = await sql<{ id: number | string }>`
-      select id from search_docs where workspace_id = ${workspaceId} ${olderThan}
+      select id from search_docs where workspace_id = ${workspaceId} and ${ofKind} ${olderThan}
       order by id desc offset ${window - 1} limit 1`.execute(db);
     const edge: number | null = edgeRow.rows[0] ? Number(edgeRow.rows[0].id) : null;
     const rows = (
       await sql<RawHit>`
         select id, conversation_id, message_id, contact_id from search_docs
-        where workspace_id = ${workspaceId} ${olderThan} ${edge === null ? sql`` : sql`and id >= ${edge}`}
+        where workspace_id = ${workspaceId} and ${ofKind} ${olderThan} ${edge === null ? sql`` : sql`and id >= ${edge}`}
           and ts_match_vq(tsv, to_tsquery('simple', ${tsquery}))
         order by id desc limit ${need}`.execute(db)
     ).rows;
@@ -603,10 +607,15 @@ export async function newestMatchesPostgres(
     }
     const older = await sql<RawHit>`
       select id, conversation_id, message_id, contact_id from search_docs
-      where workspace_id = ${workspaceId} and id < ${before} and tsv @@ to_tsquery('simple', ${tsquery})
+      where workspace_id = ${workspaceId} and ${ofKind} and id < ${before} and tsv @@ to_tsquery('simple', ${tsquery})
       order by id + 0 desc limit ${wanted - found.length}`.execute(db);
     return [...found, ...older.rows];
   }
+}
+
+/** Two lists of documents, each newest first, as one list newest first. */
+function newestFirst(a: readonly RawHit[], b: readonly RawHit[]): RawHit[] {
+  return [...a, ...b].sort((x, y) => Number(y.id) - Number(x.id));
 }
 
 /** The words of `query` as a PostgreSQL tsquery (the last one as a prefix), or null when it has none. */
@@ -638,7 +647,10 @@ export async function searchMessages(db: DbOrTx, workspaceId: string, query: str
   const candidates = pg ? Math.min(2000, limit * 5) : Math.min(500, limit + 100);
 
   let raw: RawHit[] = pg
-    ? await newestMatchesPostgres(db, workspaceId, plan.tsquery, candidates, limit)
+    ? newestFirst(
+        await newestMatchesPostgres(db, workspaceId, plan.tsquery, 'message', candidates, limit),
+        await newestMatchesPostgres(db, workspaceId, plan.tsquery, 'contact', candidates, limit),
+      ).slice(0, candidates)
     : // SQLite highlights in this query: FTS5 would evaluate the whole match again for a
       // second query restricted to a few rowids (hundreds of ms for a prefix or two words).
       (
