@@ -1,5 +1,6 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { ContactImportDtoT } from '../../src/contracts/contacts.js';
+import type { ContactsTable } from '../../src/server/db/tables.js';
 
 /** A multipart/form-data body with one file part, as a browser's FormData upload sends it. */
 export function multipartFile(
@@ -72,4 +73,26 @@ export async function importCsv(
   });
   if (commit.statusCode !== 202) throw new Error(`commit answered ${commit.statusCode}: ${commit.body}`);
   return waitForImport(app, cookie, workspaceId, id);
+}
+
+/** A contact row to insert directly (a plain customer: no names but `patch`'s, not opted out). */
+export function contactRow(workspaceId: string, id: string, phone: string, patch: Partial<ContactsTable> = {}): ContactsTable {
+  return {
+    id,
+    workspace_id: workspaceId,
+    phone,
+    lid: null,
+    name: null,
+    push_name: null,
+    saved_name: null,
+    notes: null,
+    custom_fields: '{}',
+    opted_out: 0,
+    opted_out_at: null,
+    first_seen_at: null,
+    last_seen_at: null,
+    created_at: 0,
+    updated_at: 0,
+    ...patch,
+  };
 }

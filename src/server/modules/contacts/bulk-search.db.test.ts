@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { contactRow } from '../../../../test/support/contacts.js';
 import { openTestDatabase, type TestDatabase } from '../../../../test/support/db.js';
 import { insertTestWorkspace } from '../../../../test/support/numbers.js';
 import { insertMany } from '../../db/bulk.js';
@@ -7,24 +8,12 @@ import { listContacts, pagesFromSearchEntries, updateContact, type ContactFilter
 const NOW = Date.parse('2026-03-01T10:00:00Z');
 
 function contact(workspaceId: string, n: number, patch: Partial<ContactRow> = {}): ContactRow {
-  return {
-    id: `k${String(n).padStart(25, '0')}`,
-    workspace_id: workspaceId,
-    phone: `4474${String(n).padStart(8, '0')}`,
-    lid: null,
+  return contactRow(workspaceId, `k${String(n).padStart(25, '0')}`, `4474${String(n).padStart(8, '0')}`, {
     name: `Customer ${n}`,
-    push_name: null,
-    saved_name: null,
-    notes: null,
-    custom_fields: '{}',
-    opted_out: 0,
-    opted_out_at: null,
-    first_seen_at: null,
-    last_seen_at: null,
     created_at: NOW,
     updated_at: NOW,
     ...patch,
-  };
+  });
 }
 
 describe('bulk contact writes and search', () => {

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contactRow } from '../../../../test/support/contacts.js';
 import { openTestDatabase, testDialect, type TestDatabase } from '../../../../test/support/db.js';
 import { insertTestWorkspace } from '../../../../test/support/numbers.js';
 import { insertMany } from '../../db/bulk.js';
@@ -26,23 +27,8 @@ describe.skipIf(testDialect() !== 'postgres')('newest full-text matches on Postg
       ].join(' ');
     // Contacts, whose search documents the triggers write in this order, interleaved with
     // another workspace's, which must never come back.
-    const contact = (workspaceId: string, id: string, i: number) => ({
-      id,
-      workspace_id: workspaceId,
-      phone: `44770${String(i).padStart(6, '0')}`,
-      lid: null,
-      name: null,
-      push_name: body(i),
-      saved_name: null,
-      notes: null,
-      custom_fields: '{}',
-      opted_out: 0,
-      opted_out_at: null,
-      first_seen_at: null,
-      last_seen_at: null,
-      created_at: 0,
-      updated_at: 0,
-    });
+    const contact = (workspaceId: string, id: string, i: number) =>
+      contactRow(workspaceId, id, `44770${String(i).padStart(6, '0')}`, { push_name: body(i) });
     const rows = Array.from({ length: DOCS }, (_, i) => [
       contact(ws, `k${i}`, i),
       ...(i % 4 === 0 ? [contact(otherWs, `x${i}`, i)] : []),
