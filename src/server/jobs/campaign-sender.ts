@@ -39,8 +39,8 @@ export interface CampaignSenderOptions {
   typingMs?: [number, number];
   /** Every how often all recent campaigns are reconciled even without events (events from other processes may be missed). */
   reconcileEveryMs?: number;
-  /** Every how often a sending campaign's numbers, failure rate and completion are checked without a reason to look. */
-  healthEveryMs?: number;
+  /** Every how often the live campaigns, their numbers and time zones are read again without a reason to (changes made by other processes). */
+  refreshEveryMs?: number;
 }
 
 export interface CampaignSender {
@@ -59,14 +59,19 @@ export function startCampaignSender(options: CampaignSenderOptions, autoStart = 
   const pollMs = options.pollMs ?? 1_000;
   const [typingMin, typingMax] = options.typingMs ?? [1_500, 4_000];
   const reconcileEveryMs = options.reconcileEveryMs ?? 30_000;
-  const healthEveryMs = options.healthEveryMs ?? 15_000;
+  const refreshEveryMs = options.refreshEveryMs ?? 5_000;
 
   let running = true;
   let sleeping: { handle: unknown; resolve: () => void } | null = null;
   let wakeRequested = false;
   let lastFullReconcile = 0;
+  let lastPromote = Number.NEGATIVE_INFINITY;
   const dirty = new Set<string>();
-  const lastHealth = new Map<string, number>();
+  /** What a pass works on, kept between passes: read again on events, or every `refreshEveryMs`. */
+  let view: { at: number; live: CampaignRow[]; numbers: Map<string, SendingNumber>; zones: Map<string, string> } | null = null;
+  let campaignsChanged = true;
+  /** Campaigns worth a failure / completion check at the next pass (outcomes changed, nothing left to claim). */
+  const progressed = new Set<string>();
   /** When each number's next campaign send is due, as the last claim attempt learnt; no query before then. */
   const dueAt = new Map<string, number>();
   let numbersChanged = false;
@@ -112,6 +117,7 @@ export function startCampaignSender(options: CampaignSenderOptions, autoStart = 
         // Started, resumed or changed: what a number waits for may have changed too.
         if (event.payload.recipientId === undefined) {
           dueAt.clear();
+          campaignsChanged = true;
           wake();
         }
         break;
@@ -154,32 +160,54 @@ export function startCampaignSender(options: CampaignSenderOptions, autoStart = 
     // Campaigns that check numbers on WhatsApp send only once their next recipient is checked.
     const checked = await checker.prepare(number, campaigns);
     if (checked.ready.length === 0) return checked.wakeAt;
-    const result = await engine.claim(number, checked.ready, timeZone);
+    // "typing…" needs a pause between claim and send; without it both happen in one transaction.
+    const pauses = (c: CampaignRow) => settingsOf(c).typing && typingMax > 0 && options.presence !== undefined;
+    const result = await engine.claim(number, checked.ready, timeZone, (c) => !pauses(c));
+    for (const id of result.exhausted) progressed.add(id);
     if (!result.claim) {
       if (result.wakeAt === null || checked.wakeAt === null) return result.wakeAt ?? checked.wakeAt;
       return Math.min(result.wakeAt, checked.wakeAt);
     }
     const claim = result.claim;
-    if (settingsOf(claim.campaign).typing && typingMax > 0 && options.presence && claim.recipient.phone) {
-      const shown = await options.presence(number.id, claim.recipient.phone, 'typing').catch(() => false);
-      const ms = Math.round(typingMin + (typingMax - typingMin) * random());
-      if (shown) await new Promise<void>((resolve) => timers.setTimeout(resolve, ms));
+    let outcome = result.outcome;
+    if (!outcome) {
+      if (options.presence && pauses(claim.campaign) && claim.recipient.phone) {
+        const shown = await options.presence(number.id, claim.recipient.phone, 'typing').catch(() => false);
+        const ms = Math.round(typingMin + (typingMax - typingMin) * random());
+        if (shown) await new Promise<void>((resolve) => timers.setTimeout(resolve, ms));
+      }
+      if (!running) {
+        await engine.release(claim);
+        return null;
+      }
+      outcome = await engine.commit(claim);
     }
-    if (!running) {
-      await engine.release(claim);
-      return null;
-    }
-    const outcome = await engine.commit(claim);
+    if (outcome.kind === 'skipped') progressed.add(claim.campaign.id);
     if (outcome.kind === 'released' || outcome.kind === 'skipped') return clock.now();
     return outcome.kind === 'queued' ? outcome.nextDueAt : null;
+  }
+
+  async function refreshView(now: number) {
+    campaignsChanged = false;
+    numbersChanged = false;
+    const live = await campaignsInStatus(db, ['sending', 'paused']);
+    const sending = live.filter((c) => c.status === 'sending');
+    const numbers = await loadNumbers(sending.flatMap(numberIdsOf));
+    const tz = await zones(sending.map((c) => c.workspace_id));
+    view = { at: now, live, numbers, zones: tz };
+    return view;
   }
 
   async function tick(): Promise<number> {
     const now = clock.now();
     let nextWake = now + pollMs;
-    await engine.promoteScheduled();
-    const live = await campaignsInStatus(db, ['sending', 'paused']);
+    if (now - lastPromote >= pollMs) {
+      lastPromote = now;
+      if ((await engine.promoteScheduled()) > 0) campaignsChanged = true;
+    }
     const full = now - lastFullReconcile >= reconcileEveryMs;
+    const current = view && !campaignsChanged && !numbersChanged && !full && now - view.at < refreshEveryMs ? view : await refreshView(now);
+    const { live, numbers } = current;
     const toReconcile = full
       ? [
           ...live,
@@ -192,28 +220,24 @@ export function startCampaignSender(options: CampaignSenderOptions, autoStart = 
         ]
       : live.filter((c) => dirty.has(c.workspace_id));
     if (full) lastFullReconcile = now;
-    const touched = new Set(dirty);
     dirty.clear();
-    for (const c of toReconcile) await engine.reconcile(c);
+    for (const [id] of await engine.reconcile(toReconcile)) progressed.add(id);
 
-    const sending = live.filter((c) => c.status === 'sending');
-    const numbers = await loadNumbers(sending.flatMap(numberIdsOf));
     const still: CampaignRow[] = [];
-    const checkAll = numbersChanged;
-    numbersChanged = false;
-    for (const c of sending) {
-      // Health costs a few queries per campaign: only when something happened, or every few seconds.
-      if (!checkAll && !touched.has(c.workspace_id) && now - (lastHealth.get(c.id) ?? 0) < healthEveryMs) {
-        still.push(c);
-        continue;
-      }
-      lastHealth.set(c.id, now);
-      if ((await engine.checkHealth(c, numbers)) === 'sending') still.push(c);
+    for (const c of live) {
+      if (c.status !== 'sending') continue;
+      // In memory: the numbers were loaded with the view.
+      if ((await engine.checkNumbers(c, numbers)) === 'sending') still.push(c);
     }
-    const tz = await zones(still.map((c) => c.workspace_id));
-
+    // Failures and completion cost reads: only for campaigns where something happened, and all of them now and then.
+    const toCheck = full ? still : still.filter((c) => progressed.has(c.id));
+    progressed.clear();
+    const stopped = toCheck.length > 0 ? await engine.checkProgress(toCheck) : new Set<string>();
     const byNumber = new Map<string, CampaignRow[]>();
-    for (const c of still) for (const id of numberIdsOf(c)) byNumber.set(id, [...(byNumber.get(id) ?? []), c]);
+    for (const c of still) {
+      if (stopped.has(c.id)) continue;
+      for (const id of numberIdsOf(c)) byNumber.set(id, [...(byNumber.get(id) ?? []), c]);
+    }
     for (const [numberId, campaigns] of byNumber) {
       const number = numbers.get(numberId);
       if (!number || number.state !== 'connected' || inflight.has(numberId)) continue;
@@ -221,7 +245,7 @@ export function startCampaignSender(options: CampaignSenderOptions, autoStart = 
         nextWake = Math.min(nextWake, dueAt.get(numberId)!);
         continue;
       }
-      const flow = sendFlow(number, campaigns, tz.get(number.workspace_id) ?? 'UTC')
+      const flow = sendFlow(number, campaigns, current.zones.get(number.workspace_id) ?? 'UTC')
         .then((wakeAt) => {
           if (wakeAt !== null) dueAt.set(numberId, wakeAt);
           else dueAt.delete(numberId);

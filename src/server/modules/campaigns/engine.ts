@@ -20,22 +20,21 @@
  *    becomes `needs_review` — never sent again blindly.
  */
 import { uploadKindOf } from '../../../contracts/media.js';
-import type { Db } from '../../db/database.js';
-import { AppError } from '../../http/errors.js';
+import type { Db, DbOrTx } from '../../db/database.js';
 import type { Clock } from '../../lib/clock.js';
 import { newId } from '../../lib/ids.js';
 import type { EventBus } from '../../realtime/bus.js';
 import type { ActivityService } from '../activity/service.js';
-import { assertCanMessage } from '../contacts/opt-out.js';
 import { ensureContacts, findContact } from '../contacts/repo.js';
 import { previewOf } from '../inbox/presenters.js';
 import { applyConversationActivity, ensureConversations, insertMessage, queuedOutboundMessage } from '../inbox/repo.js';
 import { OUTCOME_UNKNOWN_ERROR } from '../inbox/send-queue.js';
-import { localDayStart, nextSendTime, randomDelayMs } from './pacing.js';
+import { createJitter, localDayStart, nextSendTime, randomDelayMs } from './pacing.js';
 import { numberIdsOf, parseObject, settingsOf, textsOf } from './presenters.js';
 import {
+  campaignsWithNothingOpen,
+  failedCounts,
   findPacing,
-  openCount,
   postgres,
   reconcileOutcomes,
   recentOutcomes,
@@ -74,7 +73,12 @@ export interface Claim {
   previousDue: number;
 }
 
-export type ClaimResult = { claim: Claim } | { claim: null; wakeAt: number | null };
+/**
+ * `exhausted`: campaigns that had no recipient left to claim (perhaps done: worth a completion check).
+ * `outcome`: set when the claim was committed in its own transaction (no pause wanted between the two).
+ */
+export type ClaimResult =
+  { claim: Claim; exhausted: string[]; outcome: CommitResult | null } | { claim: null; wakeAt: number | null; exhausted: string[] };
 
 export type CommitResult =
   | { kind: 'queued'; messageId: string; nextDueAt: number }
@@ -102,6 +106,8 @@ export function createCampaignEngine(deps: {
   const leaseMs = deps.options?.leaseMs ?? 60_000;
   const graceMs = deps.options?.disconnectGraceMs ?? 60_000;
   const random = deps.options?.random ?? Math.random;
+  /** Each number's send delays, drawn so their mean holds to the setting (see `createJitter`). */
+  const jitter = createJitter(random);
   const pg = postgres(db);
 
   function progress(c: Pick<CampaignRow, 'id' | 'workspace_id' | 'status'>, recipient?: { id: string; status: string }) {
@@ -211,19 +217,42 @@ export function createCampaignEngine(deps: {
     return due.length;
   }
 
-  async function reconcile(campaign: CampaignRow): Promise<number> {
-    const changed = await reconcileOutcomes(db, campaign, OUTCOME_UNKNOWN_ERROR, clock.now());
-    for (const r of changed.slice(0, 20)) progress(campaign, r);
-    if (changed.length > 20) progress(campaign);
-    return changed.length;
+  /**
+   * Recipients of these campaigns follow their messages (a few reads per
+   * workspace, whatever the number of campaigns). Returns the campaigns whose
+   * recipients changed, with whether any of them failed.
+   */
+  async function reconcile(campaigns: readonly CampaignRow[]): Promise<Map<string, { failed: boolean }>> {
+    const out = new Map<string, { failed: boolean }>();
+    const byWorkspace = new Map<string, CampaignRow[]>();
+    for (const c of campaigns) byWorkspace.set(c.workspace_id, [...(byWorkspace.get(c.workspace_id) ?? []), c]);
+    for (const [workspaceId, list] of byWorkspace) {
+      const changed = await reconcileOutcomes(
+        db,
+        workspaceId,
+        list.map((c) => c.id),
+        OUTCOME_UNKNOWN_ERROR,
+        clock.now(),
+      );
+      const byCampaign = new Map<string, typeof changed>();
+      for (const r of changed) byCampaign.set(r.campaignId, [...(byCampaign.get(r.campaignId) ?? []), r]);
+      for (const c of list) {
+        const mine = byCampaign.get(c.id);
+        if (!mine) continue;
+        for (const r of mine.slice(0, 20)) progress(c, r);
+        if (mine.length > 20) progress(c);
+        out.set(c.id, { failed: mine.some((r) => r.status === 'failed') });
+      }
+    }
+    return out;
   }
 
   /**
-   * Pauses a sending campaign whose numbers cannot send (logged out, stopped,
-   * deleted, or disconnected longer than the grace) or whose recent sends failed
-   * too often; completes it when no recipient is left to send or in flight.
+   * Pauses a sending campaign whose numbers cannot send: logged out, stopped,
+   * deleted, or disconnected longer than the grace. No database read: the
+   * sender passes the numbers it loaded.
    */
-  async function checkHealth(campaign: CampaignRow, numbers: ReadonlyMap<string, SendingNumber>): Promise<CampaignRow['status']> {
+  async function checkNumbers(campaign: CampaignRow, numbers: ReadonlyMap<string, SendingNumber>): Promise<CampaignRow['status']> {
     if (campaign.status !== 'sending') return campaign.status;
     const now = clock.now();
     for (const id of numberIdsOf(campaign)) {
@@ -239,18 +268,43 @@ export function createCampaignEngine(deps: {
         return 'paused';
       }
     }
-    const s = settingsOf(campaign);
-    const outcomes = await recentOutcomes(db, campaign.id, campaign.resumed_at ?? campaign.started_at ?? 0, s.failureWindow);
-    const failed = outcomes.filter((o) => o === 'failed').length;
-    if (failed >= s.failureThreshold) {
-      await pause(campaign.workspace_id, campaign.id, {
-        reason: `${failed} of the last ${outcomes.length} messages failed. Check the failures, then resume.`,
+    return 'sending';
+  }
+
+  /**
+   * Pauses the sending campaigns whose recent sends failed too often and
+   * completes those with no recipient left to send or in flight. Two reads for
+   * all of them, plus an exact look at the failure window of the few with
+   * enough failures at all. Returns the campaigns that stopped sending.
+   */
+  async function checkProgress(campaigns: readonly CampaignRow[]): Promise<Set<string>> {
+    const stopped = new Set<string>();
+    const sending = campaigns.filter((c) => c.status === 'sending');
+    if (sending.length === 0) return stopped;
+    const now = clock.now();
+    const failed = await failedCounts(
+      db,
+      sending.map((c) => c.id),
+    );
+    for (const c of sending) {
+      const s = settingsOf(c);
+      if ((failed.get(c.id) ?? 0) < s.failureThreshold) continue;
+      const outcomes = await recentOutcomes(db, c.id, c.resumed_at ?? c.started_at ?? 0, s.failureWindow);
+      const n = outcomes.filter((o) => o === 'failed').length;
+      if (n < s.failureThreshold) continue;
+      await pause(c.workspace_id, c.id, {
+        reason: `${n} of the last ${outcomes.length} messages failed. Check the failures, then resume.`,
         auto: true,
       });
-      return 'paused';
+      stopped.add(c.id);
     }
-    if ((await openCount(db, campaign.id)) === 0) {
-      const done = await db.transaction().execute(async (tx) => {
+    const done = await campaignsWithNothingOpen(
+      db,
+      sending.filter((c) => !stopped.has(c.id)).map((c) => c.id),
+    );
+    for (const campaign of sending) {
+      if (!done.has(campaign.id)) continue;
+      const row = await db.transaction().execute(async (tx) => {
         const row = await updateCampaign(
           tx,
           campaign.workspace_id,
@@ -266,12 +320,12 @@ export function createCampaignEngine(deps: {
           );
         return row;
       });
-      if (done) {
-        progress(done);
-        return 'completed';
+      if (row) {
+        progress(row);
+        stopped.add(campaign.id);
       }
     }
-    return 'sending';
+    return stopped;
   }
 
   /** Pauses at once the sending campaigns of a number that was logged out or stopped (from `number.status`). */
@@ -308,13 +362,25 @@ export function createCampaignEngine(deps: {
    * Claims the next recipient for one number among the sending campaigns that
    * use it (taking turns), if the number's pacing, window and daily cap allow a
    * send now. Otherwise says when to look again.
+   *
+   * For a campaign `atOnce` accepts (nothing to do between claim and send, such
+   * as showing "typing…"), the claim is committed in the same transaction: no
+   * slot reservation, no second transaction, the same all-or-nothing.
    */
-  async function claim(number: SendingNumber, campaigns: readonly CampaignRow[], timeZone: string): Promise<ClaimResult> {
+  async function claim(
+    number: SendingNumber,
+    campaigns: readonly CampaignRow[],
+    timeZone: string,
+    atOnce: (campaign: CampaignRow) => boolean = () => false,
+  ): Promise<ClaimResult> {
     await ensurePacingRow(number);
     const now = clock.now();
-    return db.transaction().execute(async (tx): Promise<ClaimResult> => {
+    // Set inside the transaction when the claim was committed there.
+    const done: { committed?: { claim: Claim; result: Committed } } = {};
+    const result = await db.transaction().execute(async (tx): Promise<ClaimResult> => {
       const pacing = await findPacing(tx, number.id, true);
-      if (pacing && pacing.next_due_at > now) return { claim: null, wakeAt: pacing.next_due_at };
+      const exhausted: string[] = [];
+      if (pacing && pacing.next_due_at > now) return { claim: null, wakeAt: pacing.next_due_at, exhausted };
       const dayStart = localDayStart(now, timeZone);
       const sentToday = await sentSince(tx, number.id, dayStart);
       // Campaigns sharing a number take turns: start after the one served last.
@@ -347,16 +413,28 @@ export function createCampaignEngine(deps: {
           .orderBy('seq')
           .limit(1);
         if (pg) pick = pick.forUpdate().skipLocked();
-        const candidate = await pick.executeTakeFirst();
-        if (!candidate) continue;
+        // Committing at once: the campaign row is locked before its recipient, in the order pause and cancel take them.
+        const lockFirst = atOnce(campaign);
+        const fresh = lockFirst ? await campaignForCommit(tx, campaign.id) : undefined;
+        if (lockFirst && fresh?.status !== 'sending') continue;
+        // Picked and leased in one statement.
         const recipient = await tx
           .updateTable('campaign_recipients')
           .set({ claimed_by: holderId, claim_expires_at: now + leaseMs })
-          .where('id', '=', candidate.id)
+          .where('id', '=', pick)
           .where('status', '=', 'queued')
           .returningAll()
           .executeTakeFirst();
-        if (!recipient) continue;
+        if (!recipient) {
+          exhausted.push(campaign.id);
+          continue;
+        }
+        const previousDue = pacing?.next_due_at ?? 0;
+        if (fresh) {
+          const c: Claim = { recipient, campaign: fresh, number, claimedAt: now, previousDue };
+          done.committed = { claim: c, result: await commitIn(tx, c, { campaign: fresh, recipient }) };
+          return { claim: c, exhausted, outcome: null };
+        }
         // Reserve the number's slot for the length of the lease: one campaign send in flight per number.
         await savePacing(tx, {
           number_id: number.id,
@@ -365,10 +443,20 @@ export function createCampaignEngine(deps: {
           last_send_at: pacing?.last_send_at ?? null,
           last_campaign_id: pacing?.last_campaign_id ?? null,
         });
-        return { claim: { recipient, campaign, number, claimedAt: now, previousDue: pacing?.next_due_at ?? 0 } };
+        return { claim: { recipient, campaign, number, claimedAt: now, previousDue }, exhausted, outcome: null };
       }
-      return { claim: null, wakeAt };
+      return { claim: null, wakeAt, exhausted };
     });
+    // Events only once the transaction is committed.
+    if (done.committed && result.claim) return { ...result, outcome: announce(done.committed.claim, done.committed.result) };
+    return result;
+  }
+
+  async function campaignForCommit(tx: DbOrTx, campaignId: string): Promise<CampaignRow | undefined> {
+    let cq = tx.selectFrom('campaigns').selectAll().where('id', '=', campaignId);
+    // A pause or cancel takes the row lock: it waits for this commit, or this commit sees it.
+    if (pg) cq = cq.forShare();
+    return cq.executeTakeFirst();
   }
 
   /**
@@ -377,156 +465,162 @@ export function createCampaignEngine(deps: {
    * contact may be messaged (opt-outs are refused here, at the send itself).
    */
   async function commit(c: Claim): Promise<CommitResult> {
+    return announce(c, await db.transaction().execute((tx) => commitIn(tx, c)));
+  }
+
+  /** The commit's writes, in the caller’s transaction; `read`: the rows this transaction already read (and locked). */
+  async function commitIn(tx: DbOrTx, c: Claim, read?: { campaign: CampaignRow; recipient: RecipientRow }) {
     const now = clock.now();
     const ws = c.campaign.workspace_id;
-    const result = await db.transaction().execute(async (tx) => {
-      let cq = tx.selectFrom('campaigns').selectAll().where('id', '=', c.campaign.id);
-      // A pause or cancel takes the row lock: it waits for this commit, or this commit sees it.
-      if (pg) cq = cq.forShare();
-      const campaign = await cq.executeTakeFirst();
-      const r = await tx
+    const campaign = read?.campaign ?? (await campaignForCommit(tx, c.campaign.id));
+    const r =
+      read?.recipient ??
+      (await tx
         .selectFrom('campaign_recipients')
         .selectAll()
         .where('id', '=', c.recipient.id)
         .where('claimed_by', '=', holderId)
         .where('status', '=', 'queued')
-        .executeTakeFirst();
-      if (!r) return { kind: 'lost' } as const;
-      const giveBack = async () => {
-        await tx.updateTable('campaign_recipients').set({ claimed_by: null, claim_expires_at: null }).where('id', '=', r.id).execute();
-        await tx
-          .updateTable('campaign_number_pacing')
-          .set({ next_due_at: c.previousDue })
-          .where('number_id', '=', c.number.id)
-          .where('next_due_at', '=', c.claimedAt + leaseMs)
-          .execute();
-      };
-      const skip = async (reason: string) => {
-        await tx
-          .updateTable('campaign_recipients')
-          .set({ status: 'skipped', reason, claimed_by: null, claim_expires_at: null, updated_at: now })
-          .where('id', '=', r.id)
-          .execute();
-        await tx
-          .updateTable('campaign_number_pacing')
-          .set({ next_due_at: c.previousDue })
-          .where('number_id', '=', c.number.id)
-          .where('next_due_at', '=', c.claimedAt + leaseMs)
-          .execute();
-      };
-      if (!campaign || campaign.status !== 'sending') {
-        await giveBack();
-        return { kind: 'released', why: `campaign is ${campaign?.status ?? 'gone'}` } as const;
-      }
-      if (!r.phone) {
-        await skip('invalid_number');
-        return { kind: 'skipped', reason: 'invalid_number' } as const;
-      }
-      try {
-        await assertCanMessage(tx, ws, r.contact_id ?? r.phone);
-      } catch (error) {
-        if (error instanceof AppError && error.code === 'contact_opted_out') {
-          await skip('opted_out');
-          return { kind: 'skipped', reason: 'opted_out' } as const;
-        }
-        throw error;
-      }
-      if (settingsOf(campaign).checkWhatsApp) {
-        // Sent only once WhatsApp said the number has an account (the sender asks before claiming).
-        const onWhatsApp = (await knownChecks(tx, ws, [r.phone], now - WHATSAPP_CHECK_TTL_MS)).get(r.phone);
-        if (onWhatsApp === false) {
-          await skip('not_on_whatsapp');
-          return { kind: 'skipped', reason: 'not_on_whatsapp' } as const;
-        }
-        if (onWhatsApp === undefined) {
-          await giveBack();
-          return { kind: 'released', why: 'number not checked on WhatsApp yet' } as const;
-        }
-      }
-      const known = r.contact_id ? await findContact(tx, ws, r.contact_id) : undefined;
-      const { byPhone, created } = await ensureContacts(tx, ws, [{ phone: r.phone }], now);
-      const contact = known && known.phone === r.phone ? known : byPhone.get(r.phone)!;
-      if (contact.opted_out === 1) {
-        await skip('opted_out');
-        return { kind: 'skipped', reason: 'opted_out' } as const;
-      }
-      const fields = parseObject(contact.custom_fields);
-      const values = valuesFor({
-        phone: r.phone,
-        name: r.name ?? contact.name ?? contact.saved_name ?? contact.push_name,
-        fields,
-        vars: JSON.parse(r.vars) as Record<string, string>,
-      });
-      const chosen = pickVariant(textsOf(campaign), r.seq);
-      const rendered = render(chosen.text, values);
-      if (rendered.missing.length > 0) {
-        await skip('missing_variable');
-        return { kind: 'skipped', reason: 'missing_variable' } as const;
-      }
-      const { byContact } = await ensureConversations(tx, ws, c.number.id, [contact.id], now);
-      const conversation = byContact.get(contact.id)!;
-      const media = campaign.media_id
-        ? await tx
-            .selectFrom('media')
-            .select(['id', 'mimetype', 'file_name'])
-            .where('workspace_id', '=', ws)
-            .where('id', '=', campaign.media_id)
-            .executeTakeFirst()
-        : undefined;
-      const kind = media ? mediaKind(media.mimetype) : 'text';
-      const message = queuedOutboundMessage({
-        id: newId(now),
-        workspace_id: ws,
-        conversation_id: conversation.id,
-        number_id: c.number.id,
-        sender_user_id: null,
-        kind,
-        text: rendered.text || null,
-        media_id: media?.id ?? null,
-        payload: JSON.stringify({ campaignId: campaign.id, recipientId: r.id }),
-        sent_at: now,
-      });
-      await insertMessage(tx, message);
-      await applyConversationActivity(
-        tx,
-        ws,
-        {
-          conversationId: conversation.id,
-          unreadIncrement: 0,
-          reopen: false,
-          waiting: { kind: 'keep' },
-          last: { at: now, preview: previewOf({ kind, text: rendered.text, fileName: media?.file_name ?? null }), direction: 'out' },
-        },
-        now,
-      );
+        .executeTakeFirst());
+    if (!r) return { kind: 'lost' } as const;
+    // Nothing sent: the number's slot reserved by the claim is given back (no-op for a claim committed at once).
+    const returnSlot = () =>
+      tx
+        .updateTable('campaign_number_pacing')
+        .set({ next_due_at: c.previousDue })
+        .where('number_id', '=', c.number.id)
+        .where('next_due_at', '=', c.claimedAt + leaseMs)
+        .execute();
+    const giveBack = async () => {
+      await tx.updateTable('campaign_recipients').set({ claimed_by: null, claim_expires_at: null }).where('id', '=', r.id).execute();
+      await returnSlot();
+    };
+    const skip = async (reason: string) => {
       await tx
         .updateTable('campaign_recipients')
-        .set({
-          status: 'sending',
-          message_id: message.id,
-          conversation_id: conversation.id,
-          contact_id: contact.id,
-          number_id: c.number.id,
-          variant: chosen.index,
-          queued_at: now,
-          claimed_by: null,
-          claim_expires_at: null,
-          updated_at: now,
-        })
+        .set({ status: 'skipped', reason, claimed_by: null, claim_expires_at: null, updated_at: now })
         .where('id', '=', r.id)
         .execute();
-      const s = settingsOf(campaign);
-      // The delay counts from the claim, so the typing pause is part of the gap, not added to it.
-      const due = Math.max(now, c.claimedAt + randomDelayMs(s.minDelaySeconds * 1000, s.maxDelaySeconds * 1000, random));
-      await savePacing(tx, {
-        number_id: c.number.id,
-        workspace_id: ws,
-        next_due_at: due,
-        last_send_at: now,
-        last_campaign_id: campaign.id,
-      });
-      return { kind: 'queued', message, createdContactId: created[0] ?? null, campaign, due } as const;
+      await returnSlot();
+    };
+    if (!campaign || campaign.status !== 'sending') {
+      await giveBack();
+      return { kind: 'released', why: `campaign is ${campaign?.status ?? 'gone'}` } as const;
+    }
+    if (!r.phone) {
+      await skip('invalid_number');
+      return { kind: 'skipped', reason: 'invalid_number' } as const;
+    }
+    // The recipient's own contact, when it has one: an opt-out there is refused even if its phone changed since.
+    const known = r.contact_id ? await findContact(tx, ws, r.contact_id) : undefined;
+    if (known?.opted_out === 1) {
+      await skip('opted_out');
+      return { kind: 'skipped', reason: 'opted_out' } as const;
+    }
+    if (settingsOf(campaign).checkWhatsApp) {
+      // Sent only once WhatsApp said the number has an account (the sender asks before claiming).
+      const onWhatsApp = (await knownChecks(tx, ws, [r.phone], now - WHATSAPP_CHECK_TTL_MS)).get(r.phone);
+      if (onWhatsApp === false) {
+        await skip('not_on_whatsapp');
+        return { kind: 'skipped', reason: 'not_on_whatsapp' } as const;
+      }
+      if (onWhatsApp === undefined) {
+        await giveBack();
+        return { kind: 'released', why: 'number not checked on WhatsApp yet' } as const;
+      }
+    }
+    const phone = r.phone;
+    const ensured = known && known.phone === phone ? null : await ensureContacts(tx, ws, [{ phone }], now);
+    const contact = ensured ? ensured.byPhone.get(phone)! : known!;
+    const created = ensured?.created ?? [];
+    if (contact.opted_out === 1) {
+      await skip('opted_out');
+      return { kind: 'skipped', reason: 'opted_out' } as const;
+    }
+    const fields = parseObject(contact.custom_fields);
+    const values = valuesFor({
+      phone: r.phone,
+      name: r.name ?? contact.name ?? contact.saved_name ?? contact.push_name,
+      fields,
+      vars: JSON.parse(r.vars) as Record<string, string>,
     });
+    const chosen = pickVariant(textsOf(campaign), r.seq);
+    const rendered = render(chosen.text, values);
+    if (rendered.missing.length > 0) {
+      await skip('missing_variable');
+      return { kind: 'skipped', reason: 'missing_variable' } as const;
+    }
+    const { byContact } = await ensureConversations(tx, ws, c.number.id, [contact.id], now);
+    const conversation = byContact.get(contact.id)!;
+    const media = campaign.media_id
+      ? await tx
+          .selectFrom('media')
+          .select(['id', 'mimetype', 'file_name'])
+          .where('workspace_id', '=', ws)
+          .where('id', '=', campaign.media_id)
+          .executeTakeFirst()
+      : undefined;
+    const kind = media ? mediaKind(media.mimetype) : 'text';
+    const message = queuedOutboundMessage({
+      id: newId(now),
+      workspace_id: ws,
+      conversation_id: conversation.id,
+      number_id: c.number.id,
+      sender_user_id: null,
+      kind,
+      text: rendered.text || null,
+      media_id: media?.id ?? null,
+      payload: JSON.stringify({ campaignId: campaign.id, recipientId: r.id }),
+      sent_at: now,
+    });
+    await insertMessage(tx, message);
+    await applyConversationActivity(
+      tx,
+      ws,
+      {
+        conversationId: conversation.id,
+        unreadIncrement: 0,
+        reopen: false,
+        waiting: { kind: 'keep' },
+        last: { at: now, preview: previewOf({ kind, text: rendered.text, fileName: media?.file_name ?? null }), direction: 'out' },
+      },
+      now,
+    );
+    await tx
+      .updateTable('campaign_recipients')
+      .set({
+        status: 'sending',
+        message_id: message.id,
+        conversation_id: conversation.id,
+        contact_id: contact.id,
+        number_id: c.number.id,
+        variant: chosen.index,
+        queued_at: now,
+        claimed_by: null,
+        claim_expires_at: null,
+        updated_at: now,
+      })
+      .where('id', '=', r.id)
+      .execute();
+    const s = settingsOf(campaign);
+    // The delay counts from the claim, so the typing pause is part of the gap, not added to it.
+    const draw = jitter(c.number.id);
+    const due = Math.max(now, c.claimedAt + randomDelayMs(s.minDelaySeconds * 1000, s.maxDelaySeconds * 1000, () => draw));
+    await savePacing(tx, {
+      number_id: c.number.id,
+      workspace_id: ws,
+      next_due_at: due,
+      last_send_at: now,
+      last_campaign_id: campaign.id,
+    });
+    return { kind: 'queued', message, createdContactId: created[0] ?? null, campaign, due } as const;
+  }
+
+  type Committed = Awaited<ReturnType<typeof commitIn>>;
+
+  /** Tells the rest of the app what a committed claim did (after its transaction). */
+  function announce(c: Claim, result: Committed): CommitResult {
+    const ws = c.campaign.workspace_id;
     if (result.kind === 'queued') {
       if (result.createdContactId) bus.publish(ws, 'contact.updated', { contactId: result.createdContactId });
       bus.publish(ws, 'message.created', {
@@ -561,7 +655,7 @@ export function createCampaignEngine(deps: {
     });
   }
 
-  return { holderId, pause, cancel, promoteScheduled, reconcile, checkHealth, onNumberDown, claim, commit, release };
+  return { holderId, pause, cancel, promoteScheduled, reconcile, checkNumbers, checkProgress, onNumberDown, claim, commit, release };
 }
 
 export type CampaignEngine = ReturnType<typeof createCampaignEngine>;

@@ -20,14 +20,28 @@ function parseArray(json: string): string[] {
   }
 }
 
+/**
+ * Parsed once per row object: the campaign sender keeps its rows between passes
+ * and reads their settings and numbers on every pass and claim. The results are
+ * frozen, as they are shared.
+ */
+function memoised<T extends object, R>(parse: (row: T) => R): (row: T) => R {
+  const cache = new WeakMap<T, R>();
+  return (row) => {
+    let parsed = cache.get(row);
+    if (parsed === undefined) cache.set(row, (parsed = Object.freeze(parse(row))));
+    return parsed;
+  };
+}
+
 /** Stored settings over the defaults, so a setting added later reads as its default on older campaigns. */
-export function settingsOf(row: Pick<CampaignRow, 'settings'>): CampaignSettingsT {
+export const settingsOf = memoised((row: Pick<CampaignRow, 'settings'>): CampaignSettingsT => {
   try {
     return { ...DEFAULT_CAMPAIGN_SETTINGS, ...(JSON.parse(row.settings) as Partial<CampaignSettingsT>) };
   } catch {
     return { ...DEFAULT_CAMPAIGN_SETTINGS };
   }
-}
+});
 
 /** A JSON object column (custom fields, CSV variables); anything else reads as empty. */
 export function parseObject(json: string | null): Record<string, unknown> {
@@ -40,7 +54,7 @@ export function parseObject(json: string | null): Record<string, unknown> {
   }
 }
 
-export const numberIdsOf = (row: Pick<CampaignRow, 'number_ids'>) => parseArray(row.number_ids);
+export const numberIdsOf = memoised((row: Pick<CampaignRow, 'number_ids'>) => parseArray(row.number_ids));
 export const variantsOf = (row: Pick<CampaignRow, 'variants'>) => parseArray(row.variants);
 export const csvColumnsOf = (row: Pick<CampaignRow, 'csv_columns'>) => parseArray(row.csv_columns);
 

@@ -253,23 +253,27 @@ export function recipientStatusOf(messageStatus: string, error: string | null, o
 const RANK: Record<string, number> = { sending: 1, sent: 2, delivered: 3, read: 4, replied: 5, failed: 6, needs_review: 6 };
 
 /**
- * Brings the recipients of a campaign in line with their messages (server ack,
- * receipts, failures, unknown outcomes) and marks those the customer answered
- * after the send as replied. Idempotent; returns the recipients that changed.
+ * Brings the recipients of some campaigns of one workspace in line with their
+ * messages (server ack, receipts, failures, unknown outcomes) and marks those
+ * the customer answered after the send as replied. Two reads for all the
+ * campaigns, whatever their number: the sender reconciles every live campaign
+ * every few seconds. Idempotent; returns the recipients that changed.
  */
 export async function reconcileOutcomes(
   db: DbOrTx,
-  campaign: Pick<CampaignRow, 'id' | 'workspace_id'>,
+  workspaceId: string,
+  campaignIds: readonly string[],
   outcomeUnknown: string,
   now: number,
-): Promise<Array<{ id: string; status: RecipientStatusColumn }>> {
-  const changed: Array<{ id: string; status: RecipientStatusColumn; reason: string | null }> = [];
+): Promise<Array<{ id: string; campaignId: string; status: RecipientStatusColumn }>> {
+  if (campaignIds.length === 0) return [];
+  const changed: Array<{ id: string; campaignId: string; status: RecipientStatusColumn; reason: string | null }> = [];
   const open = await db
     .selectFrom('campaign_recipients as r')
     .leftJoin('messages as m', 'm.id', 'r.message_id')
-    .select(['r.id', 'r.status', 'r.message_id', 'm.status as message_status', 'm.error as message_error'])
-    .where('r.workspace_id', '=', campaign.workspace_id)
-    .where('r.campaign_id', '=', campaign.id)
+    .select(['r.id', 'r.campaign_id', 'r.status', 'r.message_id', 'm.status as message_status', 'm.error as message_error'])
+    .where('r.workspace_id', '=', workspaceId)
+    .where('r.campaign_id', 'in', campaignIds)
     .where((eb) =>
       eb.or([
         eb.and([eb('r.status', '=', 'sending'), eb.or([eb('m.id', 'is', null), eb('m.status', 'not in', ['queued', 'sending'])])]),
@@ -281,19 +285,25 @@ export async function reconcileOutcomes(
   for (const r of open) {
     if (r.message_status === null) {
       // The message was erased with its conversation (or contact) before it went out.
-      if (r.status === 'sending') changed.push({ id: r.id, status: 'failed', reason: 'message erased before it was sent' });
+      if (r.status === 'sending')
+        changed.push({ id: r.id, campaignId: r.campaign_id, status: 'failed', reason: 'message erased before it was sent' });
       continue;
     }
     const next = recipientStatusOf(r.message_status, r.message_error, outcomeUnknown);
     if (!next || next === r.status || (RANK[next] ?? 0) < (RANK[r.status] ?? 0)) continue;
-    changed.push({ id: r.id, status: next, reason: next === 'failed' || next === 'needs_review' ? r.message_error : null });
+    changed.push({
+      id: r.id,
+      campaignId: r.campaign_id,
+      status: next,
+      reason: next === 'failed' || next === 'needs_review' ? r.message_error : null,
+    });
   }
   // Replied: the customer wrote in the conversation after our message was created.
   const replied = await db
     .selectFrom('campaign_recipients as r')
-    .select('r.id')
-    .where('r.workspace_id', '=', campaign.workspace_id)
-    .where('r.campaign_id', '=', campaign.id)
+    .select(['r.id', 'r.campaign_id'])
+    .where('r.workspace_id', '=', workspaceId)
+    .where('r.campaign_id', 'in', campaignIds)
     .where('r.status', 'in', ['sent', 'delivered', 'read'])
     .where(({ exists, selectFrom }) =>
       exists(
@@ -309,7 +319,7 @@ export async function reconcileOutcomes(
   for (const r of replied) {
     const c = byId.get(r.id);
     if (c && (c.status === 'failed' || c.status === 'needs_review')) continue;
-    byId.set(r.id, { id: r.id, status: 'replied', reason: null });
+    byId.set(r.id, { id: r.id, campaignId: r.campaign_id, status: 'replied', reason: null });
   }
   for (const c of byId.values()) {
     await db
@@ -319,18 +329,41 @@ export async function reconcileOutcomes(
       .where('status', 'in', ['sending', 'sent', 'delivered', 'read'])
       .execute();
   }
-  return [...byId.values()].map(({ id, status }) => ({ id, status }));
+  return [...byId.values()].map(({ id, campaignId, status }) => ({ id, campaignId, status }));
 }
 
-/** Recipients still to send or in flight: none left means the campaign is done. */
-export async function openCount(db: DbOrTx, campaignId: string): Promise<number> {
-  const row = await db
+/** Of these campaigns, the ones with no recipient left to send or in flight (done). One index probe each. */
+export async function campaignsWithNothingOpen(db: DbOrTx, campaignIds: readonly string[]): Promise<Set<string>> {
+  if (campaignIds.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('campaigns as c')
+    .select('c.id')
+    .where('c.id', 'in', campaignIds)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('campaign_recipients as r')
+            .select(sql`1`.as('one'))
+            .whereRef('r.campaign_id', '=', 'c.id')
+            .where('r.status', 'in', ['queued', 'sending']),
+        ),
+      ),
+    )
+    .execute();
+  return new Set(rows.map((r) => r.id));
+}
+
+/** Failed recipients per campaign (all time): a cheap first look before the exact failure-window check. */
+export async function failedCounts(db: DbOrTx, campaignIds: readonly string[]): Promise<Map<string, number>> {
+  if (campaignIds.length === 0) return new Map();
+  const rows = await db
     .selectFrom('campaign_recipients')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('campaign_id', '=', campaignId)
-    .where('status', 'in', ['queued', 'sending'])
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+    .select(['campaign_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('campaign_id', 'in', campaignIds)
+    .where('status', '=', 'failed')
+    .groupBy('campaign_id')
+    .execute();
+  return new Map(rows.map((r) => [r.campaign_id, Number(r.n)]));
 }
 
 /** Outcomes of the latest sends since `since` (newest first), for the failure threshold. */

@@ -99,7 +99,11 @@ export async function ensureContacts(
         .execute();
       created.push(...inserted.map((r) => r.id));
     }
-    for (const row of await findContactsByPhones(db, workspaceId, [...missing.keys()])) byPhone.set(row.phone, row);
+    // The rows written are the rows as stored; only those another writer created first are read back.
+    const ours = new Set(created);
+    for (const row of rows) if (ours.has(row.id)) byPhone.set(row.phone, row);
+    const raced = [...missing.keys()].filter((phone) => !byPhone.has(phone));
+    if (raced.length > 0) for (const row of await findContactsByPhones(db, workspaceId, raced)) byPhone.set(row.phone, row);
   }
   return { byPhone, created };
 }

@@ -157,7 +157,12 @@ export async function ensureConversations(
         .execute();
       created.push(...inserted.map((r) => r.id));
     }
-    for (const row of await findConversationsByContacts(db, workspaceId, numberId, missing)) byContact.set(row.contact_id, row);
+    // The rows written are the rows as stored; only those another writer created first are read back.
+    const ours = new Set(created);
+    for (const row of rows) if (ours.has(row.id)) byContact.set(row.contact_id, row);
+    const raced = missing.filter((id) => !byContact.has(id));
+    if (raced.length > 0)
+      for (const row of await findConversationsByContacts(db, workspaceId, numberId, raced)) byContact.set(row.contact_id, row);
   }
   return { byContact, created };
 }
