@@ -65,10 +65,16 @@ export function startCampaignSender(options: CampaignSenderOptions, autoStart = 
   let sleeping: { handle: unknown; resolve: () => void } | null = null;
   let wakeRequested = false;
   let lastFullReconcile = 0;
-  let lastPromote = Number.NEGATIVE_INFINITY;
   const dirty = new Set<string>();
   /** What a pass works on, kept between passes: read again on events, or every `refreshEveryMs`. */
-  let view: { at: number; live: CampaignRow[]; numbers: Map<string, SendingNumber>; zones: Map<string, string> } | null = null;
+  let view: {
+    at: number;
+    live: CampaignRow[];
+    /** The earliest start of a scheduled campaign: nothing to promote before then. */
+    nextScheduledAt: number | null;
+    numbers: Map<string, SendingNumber>;
+    zones: Map<string, string>;
+  } | null = null;
   let campaignsChanged = true;
   /** Campaigns worth a failure / completion check at the next pass (outcomes changed, nothing left to claim). */
   const progressed = new Set<string>();
@@ -190,23 +196,25 @@ export function startCampaignSender(options: CampaignSenderOptions, autoStart = 
   async function refreshView(now: number) {
     campaignsChanged = false;
     numbersChanged = false;
-    const live = await campaignsInStatus(db, ['sending', 'paused']);
+    const rows = await campaignsInStatus(db, ['sending', 'paused', 'scheduled']);
+    const live = rows.filter((c) => c.status !== 'scheduled');
+    const starts = rows.flatMap((c) => (c.status === 'scheduled' && c.scheduled_at !== null ? [c.scheduled_at] : []));
     const sending = live.filter((c) => c.status === 'sending');
     const numbers = await loadNumbers(sending.flatMap(numberIdsOf));
     const tz = await zones(sending.map((c) => c.workspace_id));
-    view = { at: now, live, numbers, zones: tz };
+    view = { at: now, live, nextScheduledAt: starts.length > 0 ? Math.min(...starts) : null, numbers, zones: tz };
     return view;
   }
 
   async function tick(): Promise<number> {
     const now = clock.now();
     let nextWake = now + pollMs;
-    if (now - lastPromote >= pollMs) {
-      lastPromote = now;
-      if ((await engine.promoteScheduled()) > 0) campaignsChanged = true;
-    }
     const full = now - lastFullReconcile >= reconcileEveryMs;
-    const current = view && !campaignsChanged && !numbersChanged && !full && now - view.at < refreshEveryMs ? view : await refreshView(now);
+    let current = view && !campaignsChanged && !numbersChanged && !full && now - view.at < refreshEveryMs ? view : await refreshView(now);
+    // Scheduled campaigns are part of the view: the promotion runs only once one is due.
+    if (current.nextScheduledAt !== null && current.nextScheduledAt <= now && (await engine.promoteScheduled()) > 0)
+      current = await refreshView(now);
+    if (current.nextScheduledAt !== null && current.nextScheduledAt > now) nextWake = Math.min(nextWake, current.nextScheduledAt);
     const { live, numbers } = current;
     const toReconcile = full
       ? [

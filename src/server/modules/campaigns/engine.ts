@@ -530,7 +530,8 @@ export function createCampaignEngine(deps: {
       }
     }
     const phone = r.phone;
-    const ensured = known && known.phone === phone ? null : await ensureContacts(tx, ws, [{ phone }], now);
+    // No contact at planning (the audience links known phones to their contacts): most likely a new one.
+    const ensured = known && known.phone === phone ? null : await ensureContacts(tx, ws, [{ phone }], now, { likelyNew: !r.contact_id });
     const contact = ensured ? ensured.byPhone.get(phone)! : known!;
     const created = ensured?.created ?? [];
     if (contact.opted_out === 1) {
@@ -550,7 +551,8 @@ export function createCampaignEngine(deps: {
       await skip('missing_variable');
       return { kind: 'skipped', reason: 'missing_variable' } as const;
     }
-    const { byContact } = await ensureConversations(tx, ws, c.number.id, [contact.id], now);
+    // A contact created just now has no conversation yet.
+    const { byContact } = await ensureConversations(tx, ws, c.number.id, [contact.id], now, { likelyNew: created.length > 0 });
     const conversation = byContact.get(contact.id)!;
     const media = campaign.media_id
       ? await tx

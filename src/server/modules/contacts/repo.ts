@@ -61,14 +61,17 @@ export async function ensureContacts(
   workspaceId: string,
   wanted: readonly NewContact[],
   now: number,
+  /** Most are expected not to exist: insert straight away and read only the ones that did (one query fewer). */
+  options: { likelyNew?: boolean } = {},
 ): Promise<{ byPhone: Map<string, ContactRow>; created: string[] }> {
   const byPhone = new Map<string, ContactRow>();
-  for (const row of await findContactsByPhones(
-    db,
-    workspaceId,
-    wanted.map((w) => w.phone),
-  ))
-    byPhone.set(row.phone, row);
+  if (!options.likelyNew)
+    for (const row of await findContactsByPhones(
+      db,
+      workspaceId,
+      wanted.map((w) => w.phone),
+    ))
+      byPhone.set(row.phone, row);
   const missing = new Map<string, NewContact>();
   for (const w of wanted) if (!byPhone.has(w.phone) && !missing.has(w.phone)) missing.set(w.phone, w);
   const created: string[] = [];
@@ -99,7 +102,7 @@ export async function ensureContacts(
         .execute();
       created.push(...inserted.map((r) => r.id));
     }
-    // The rows written are the rows as stored; only those another writer created first are read back.
+    // The rows written are the rows as stored; only those that existed already are read back.
     const ours = new Set(created);
     for (const row of rows) if (ours.has(row.id)) byPhone.set(row.phone, row);
     const raced = [...missing.keys()].filter((phone) => !byPhone.has(phone));

@@ -127,9 +127,12 @@ export async function ensureConversations(
   numberId: string,
   contactIds: readonly string[],
   now: number,
+  /** Most are expected not to exist (new contacts): insert straight away and read only the ones that did. */
+  options: { likelyNew?: boolean } = {},
 ): Promise<{ byContact: Map<string, ConversationRow>; created: string[] }> {
   const byContact = new Map<string, ConversationRow>();
-  for (const row of await findConversationsByContacts(db, workspaceId, numberId, contactIds)) byContact.set(row.contact_id, row);
+  if (!options.likelyNew)
+    for (const row of await findConversationsByContacts(db, workspaceId, numberId, contactIds)) byContact.set(row.contact_id, row);
   const missing = [...new Set(contactIds)].filter((id) => !byContact.has(id));
   const created: string[] = [];
   if (missing.length > 0) {
@@ -157,7 +160,7 @@ export async function ensureConversations(
         .execute();
       created.push(...inserted.map((r) => r.id));
     }
-    // The rows written are the rows as stored; only those another writer created first are read back.
+    // The rows written are the rows as stored; only those that existed already are read back.
     const ours = new Set(created);
     for (const row of rows) if (ours.has(row.id)) byContact.set(row.contact_id, row);
     const raced = missing.filter((id) => !byContact.has(id));
