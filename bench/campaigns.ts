@@ -16,11 +16,11 @@ import { loadConfig } from '../src/server/config.js';
 import { startCampaignSender } from '../src/server/jobs/campaign-sender.js';
 import { createCampaignEngine } from '../src/server/modules/campaigns/engine.js';
 import { createInProcessBus } from '../src/server/realtime/bus.js';
-import type { Caller } from '../src/server/modules/caller.js';
 import { newId } from '../src/server/lib/ids.js';
 import { insertRecipients, type RecipientRow } from '../src/server/modules/campaigns/repo.js';
 import { insertContacts, ukPhone } from '../test/support/campaigns.js';
 import { fakeClock } from '../test/support/clock.js';
+import { insertTestOwner } from '../test/support/factories.js';
 import { openTestDatabase } from '../test/support/db.js';
 import { insertTestNumber } from '../test/support/numbers.js';
 
@@ -35,35 +35,16 @@ async function setup(clockStart = Date.parse('2026-06-01T09:00:00Z')) {
   const clock = fakeClock(clockStart);
   const config = loadConfig({ WASPHERE_DATA_DIR: database.dataDir, LOG_LEVEL: 'silent' });
   const { app, services } = await buildApp({ config, database, clock, logger: pino({ level: 'silent' }), webDir: '/nonexistent' });
-  const now = clock.now();
   const db = database.db;
-  await db
-    .insertInto('workspaces')
-    .values({ id: 'ws', name: 'Bench', time_zone: 'UTC', country: 'GB', log_retention_days: 30, created_at: now, updated_at: now })
-    .execute();
-  await db
-    .insertInto('users')
-    .values({
-      id: 'u',
-      name: 'Owner',
-      email: 'o@example.test',
-      password_hash: 'x',
-      is_instance_admin: 1,
-      analytics_consent: 0,
-      created_at: now,
-      updated_at: now,
-    })
-    .execute();
-  await db.insertInto('memberships').values({ workspace_id: 'ws', user_id: 'u', role: 'owner', created_at: now }).execute();
-  const caller: Caller = { userId: 'u', name: 'Owner', email: 'o@example.test', sessionId: null, isInstanceAdmin: true, ip: null };
-  return { database, clock, app, services, caller, db, close: async () => (await app.close(), await database.destroy()) };
+  const { workspaceId: ws, caller } = await insertTestOwner(db, { now: clock.now() });
+  return { database, clock, app, services, caller, ws, db, close: async () => (await app.close(), await database.destroy()) };
 }
 
 async function planning(): Promise<void> {
   const s = await setup();
   const contacts = 90_000;
   const people = Array.from({ length: contacts }, (_, i) => ({ phone: ukPhone(i), name: `Customer ${i}`, optedOut: i % 50 === 0 }));
-  await insertContacts(s.db, 'ws', people, { label: 'All customers', now: s.clock.now() });
+  await insertContacts(s.db, s.ws, people, { label: 'All customers', now: s.clock.now() });
   const label = await s.db.selectFrom('labels').select('id').executeTakeFirstOrThrow();
   // A running install has planner statistics (autovacuum); right after a bulk load PostgreSQL has
   // none and sorts the whole label for every page of 1,000 (measured: 0.6 s a page instead of 6 ms).
@@ -72,8 +53,8 @@ async function planning(): Promise<void> {
   const pasted = Array.from({ length: 10_000 }, (_, i) =>
     i % 10 === 0 ? `+${ukPhone(i)}` : i % 97 === 0 ? 'call me' : `+44 7800 ${String(i).padStart(6, '0')}`,
   ).join('\n');
-  const number = await insertTestNumber(s.db, 'ws', { created_at: s.clock.now() });
-  const c = await s.services.campaigns.create(s.caller, 'ws', { name: 'Big', text: 'Hi {{name|there}}', numberIds: [number.id] });
+  const number = await insertTestNumber(s.db, s.ws, { created_at: s.clock.now() });
+  const c = await s.services.campaigns.create(s.caller, s.ws, { name: 'Big', text: 'Hi {{name|there}}', numberIds: [number.id] });
 
   global.gc?.();
   const rss0 = process.memoryUsage().rss;
@@ -82,7 +63,7 @@ async function planning(): Promise<void> {
   const loadBefore = load();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const a = await s.services.campaigns.addAudience(s.caller, 'ws', c.id, { labelIds: [label.id], phones: pasted });
+  const a = await s.services.campaigns.addAudience(s.caller, s.ws, c.id, { labelIds: [label.id], phones: pasted });
   const ms = performance.now() - t0;
   const cpu = cpuMs(process.cpuUsage(cpu0));
   clearInterval(sampler);
@@ -92,12 +73,12 @@ async function planning(): Promise<void> {
   );
 
   // Floor: the same number of finished recipient rows written straight into another campaign, one transaction.
-  const floorCampaign = await s.services.campaigns.create(s.caller, 'ws', { name: 'Floor', text: 'x', numberIds: [number.id] });
+  const floorCampaign = await s.services.campaigns.create(s.caller, s.ws, { name: 'Floor', text: 'x', numberIds: [number.id] });
   const now = s.clock.now();
   const rows: RecipientRow[] = Array.from({ length: a.added }, (_, i) => ({
     id: newId(now),
     campaign_id: floorCampaign.id,
-    workspace_id: 'ws',
+    workspace_id: s.ws,
     seq: i,
     phone: ukPhone(i),
     raw: `+${ukPhone(i)}`,
@@ -132,7 +113,7 @@ async function schedulerAndPacing(): Promise<void> {
   const numbers = [];
   for (let i = 0; i < 20; i++)
     numbers.push(
-      await insertTestNumber(s.db, 'ws', {
+      await insertTestNumber(s.db, s.ws, {
         name: `N${i}`,
         created_at: s.clock.now(),
         linked_at: s.clock.now() - 90 * 86_400_000,
@@ -157,15 +138,15 @@ async function schedulerAndPacing(): Promise<void> {
   );
   for (let k = 0; k < 100; k++) {
     const ids = [numbers[k % 20]!.id, numbers[(k + 7) % 20]!.id];
-    const c = await s.services.campaigns.create(s.caller, 'ws', {
+    const c = await s.services.campaigns.create(s.caller, s.ws, {
       name: `C${k}`,
       text: 'Hello {{name|there}}',
       numberIds: ids,
       settings: { windowStart: '00:00', windowEnd: '24:00', dailyCap: 10_000, warmup: false },
     });
     const phones = Array.from({ length: 300 }, (_, i) => `+${ukPhone(k * 1000 + i)}`).join('\n');
-    await s.services.campaigns.addAudience(s.caller, 'ws', c.id, { phones });
-    await s.services.campaigns.start(s.caller, 'ws', c.id, {});
+    await s.services.campaigns.addAudience(s.caller, s.ws, c.id, { phones });
+    await s.services.campaigns.start(s.caller, s.ws, c.id, {});
   }
   const minutes = Number(process.env.BENCH_MINUTES ?? 20);
   const stepMs = 1000;

@@ -7,6 +7,7 @@ import { buildApp } from '../../src/server/app.js';
 import { loadConfig } from '../../src/server/config.js';
 import { openTestDatabase, type TestDatabase } from '../support/db.js';
 import { ukPhone } from '../support/campaigns.js';
+import { insertTestOwner } from '../support/factories.js';
 import { insertTestNumber } from '../support/numbers.js';
 
 const CHILD = path.resolve(import.meta.dirname, 'crash-child.ts');
@@ -20,12 +21,13 @@ function seeded(seed: number) {
 
 describe('campaign crash safety: a server killed with SIGKILL mid-campaign and restarted', () => {
   let database: TestDatabase;
-  let campaignId: string;
+  /** Two campaigns share the number: one shows "typing…" (claim, pause, commit), one commits in the claim's transaction. */
+  let campaignIds: string[];
   const sendLog = () => path.join(database.dataDir, 'sends.log');
 
   beforeAll(async () => {
     database = await openTestDatabase();
-    // Set the campaign up through the real service, then let go of the database for the child processes.
+    // Set the campaigns up through the real service, then let go of the database for the child processes.
     const config = loadConfig({
       WASPHERE_DATA_DIR: database.dataDir,
       LOG_LEVEL: 'silent',
@@ -33,37 +35,22 @@ describe('campaign crash safety: a server killed with SIGKILL mid-campaign and r
     });
     const { app, services } = await buildApp({ config, database, logger: pino({ level: 'silent' }), webDir: '/nonexistent' });
     const now = Date.now();
-    const user = { userId: 'u', name: 'Owner', email: 'o@example.test', sessionId: null, isInstanceAdmin: true, ip: null };
-    const ws = await database.db
-      .insertInto('workspaces')
-      .values({ id: 'ws1', name: 'Shop', time_zone: 'UTC', country: 'GB', log_retention_days: 30, created_at: now, updated_at: now })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await database.db
-      .insertInto('users')
-      .values({
-        id: 'u',
-        name: 'Owner',
-        email: 'o@example.test',
-        password_hash: 'x',
-        is_instance_admin: 1,
-        analytics_consent: 0,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
-    await database.db.insertInto('memberships').values({ workspace_id: ws.id, user_id: 'u', role: 'owner', created_at: now }).execute();
-    const number = await insertTestNumber(database.db, ws.id, { created_at: now, linked_at: now - 60 * 86_400_000, state: 'idle' });
-    const c = await services.campaigns.create(user, ws.id, {
-      name: 'Crash test',
-      text: 'Hello {{name|there}}',
-      numberIds: [number.id],
-      settings: { minDelaySeconds: 1, maxDelaySeconds: 1, windowStart: '00:00', windowEnd: '24:00', warmup: false },
-    });
-    const phones = Array.from({ length: RECIPIENTS }, (_, i) => `+${ukPhone(i + 1)}`);
-    await services.campaigns.addAudience(user, ws.id, c.id, { phones: phones.join('\n') });
-    await services.campaigns.start(user, ws.id, c.id, {});
-    campaignId = c.id;
+    const { workspaceId, caller } = await insertTestOwner(database.db, { now });
+    const number = await insertTestNumber(database.db, workspaceId, { created_at: now, linked_at: now - 60 * 86_400_000, state: 'idle' });
+    campaignIds = [];
+    for (const typing of [true, false]) {
+      const c = await services.campaigns.create(caller, workspaceId, {
+        name: typing ? 'Crash test, typing' : 'Crash test, no typing',
+        text: 'Hello {{name|there}}',
+        numberIds: [number.id],
+        settings: { minDelaySeconds: 1, maxDelaySeconds: 1, windowStart: '00:00', windowEnd: '24:00', warmup: false, typing },
+      });
+      const offset = typing ? 0 : RECIPIENTS / 2;
+      const phones = Array.from({ length: RECIPIENTS / 2 }, (_, i) => `+${ukPhone(offset + i + 1)}`);
+      await services.campaigns.addAudience(caller, workspaceId, c.id, { phones: phones.join('\n') });
+      await services.campaigns.start(caller, workspaceId, c.id, {});
+      campaignIds.push(c.id);
+    }
     await app.close();
     fs.writeFileSync(sendLog(), '');
   });
@@ -89,11 +76,16 @@ describe('campaign crash safety: a server killed with SIGKILL mid-campaign and r
     });
   }
 
+  async function campaignStatuses() {
+    const rows = await database.db.selectFrom('campaigns').select(['id', 'status']).where('id', 'in', campaignIds).execute();
+    return campaignIds.map((id) => rows.find((r) => r.id === id)?.status);
+  }
+
   async function recipientStates() {
     const rows = await database.db
       .selectFrom('campaign_recipients')
       .select(['phone', 'status'])
-      .where('campaign_id', '=', campaignId)
+      .where('campaign_id', 'in', campaignIds)
       .execute();
     return rows;
   }
@@ -110,11 +102,11 @@ describe('campaign crash safety: a server killed with SIGKILL mid-campaign and r
     const last = await startChild();
     const deadline = Date.now() + 150_000;
     for (;;) {
-      const c = await database.db.selectFrom('campaigns').select('status').where('id', '=', campaignId).executeTakeFirstOrThrow();
-      if (c.status === 'completed' || Date.now() > deadline) break;
+      const statuses = await campaignStatuses();
+      if (statuses.every((s) => s === 'completed') || Date.now() > deadline) break;
       if (process.env.CRASH_DEBUG)
         console.log(
-          c.status,
+          statuses,
           JSON.stringify(
             await recipientStates().then((r) =>
               r.reduce<Record<string, number>>((a, x) => ((a[x.status] = (a[x.status] ?? 0) + 1), a), {}),
@@ -142,8 +134,7 @@ describe('campaign crash safety: a server killed with SIGKILL mid-campaign and r
       if (s.status === 'sent' || s.status === 'delivered' || s.status === 'read') expect(received, `${s.phone} ${s.status}`).toBe(1);
       if (s.status === 'needs_review') expect(received).toBeLessThanOrEqual(1);
     }
-    const c = await database.db.selectFrom('campaigns').select('status').where('id', '=', campaignId).executeTakeFirstOrThrow();
-    expect(c.status).toBe('completed');
+    expect(await campaignStatuses()).toEqual(['completed', 'completed']);
     // Most recipients went out normally; the cut-off sends are there for a person to check.
     expect(states.filter((s) => s.status === 'sent').length).toBeGreaterThan(RECIPIENTS / 2);
   });

@@ -1,6 +1,10 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { MeDtoT } from '../../src/contracts/auth.js';
 import type { Role } from '../../src/contracts/common.js';
+import type { Db } from '../../src/server/db/database.js';
+import { newId } from '../../src/server/lib/ids.js';
+import type { Caller } from '../../src/server/modules/caller.js';
+import { insertTestWorkspace } from './numbers.js';
 
 let counter = 0;
 /** A unique email per call, so tests never collide on the unique constraint. */
@@ -141,4 +145,42 @@ export async function setOpenSignup(app: FastifyInstance, adminCookie: string, o
     payload: { openSignup },
   });
   if (response.statusCode !== 200) throw new Error(`changing instance settings failed ${response.statusCode}: ${response.body}`);
+}
+
+/**
+ * A workspace and its owner as rows, for benches and tests that call services
+ * directly (no HTTP sign-up); returns the workspace id and the owner as a caller.
+ */
+export async function insertTestOwner(
+  db: Db,
+  options: { now?: number; name?: string; email?: string } = {},
+): Promise<{ workspaceId: string; caller: Caller }> {
+  const now = options.now ?? Date.now();
+  const workspaceId = await insertTestWorkspace(db, { now });
+  const caller: Caller = {
+    userId: newId(now),
+    name: options.name ?? 'Owner',
+    email: options.email ?? uniqueEmail('owner'),
+    sessionId: null,
+    isInstanceAdmin: true,
+    ip: null,
+  };
+  await db
+    .insertInto('users')
+    .values({
+      id: caller.userId,
+      name: caller.name,
+      email: caller.email,
+      password_hash: 'x',
+      is_instance_admin: 1,
+      analytics_consent: 0,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  await db
+    .insertInto('memberships')
+    .values({ workspace_id: workspaceId, user_id: caller.userId, role: 'owner', created_at: now })
+    .execute();
+  return { workspaceId, caller };
 }
