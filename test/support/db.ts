@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { openDatabase, type DatabaseHandle, type Dialect } from '../../src/server/db/database.js';
-import { migrateToLatest } from '../../src/server/db/migrate.js';
+import { migrateToLatest, migrateUpTo } from '../../src/server/db/migrate.js';
 import { newId } from '../../src/server/lib/ids.js';
 
 export const DEFAULT_TEST_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
@@ -30,6 +30,8 @@ export async function openTestDatabase(
   options: {
     /** PostgreSQL only: runs as the server admin once the schema (and its role, of the same name) exists, before migrating. */
     beforeMigrate?: (schema: string) => Promise<void>;
+    /** Stop after this migration (a test of a later one's backfill); every migration when absent. */
+    migrateUpTo?: string;
   } = {},
 ): Promise<TestDatabase> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wasphere-test-'));
@@ -58,7 +60,7 @@ export async function openTestDatabase(
   }
   const handle = openDatabase({ databaseUrl, dataDir, poolSize: 4 });
   try {
-    await migrateWithRetry(handle.db);
+    await migrateWithRetry(handle.db, options.migrateUpTo);
   } catch (error) {
     await handle.close();
     await dropSchema();
@@ -81,10 +83,10 @@ export async function openTestDatabase(
  * name, which fails when a parallel test drops its schema at that moment (error 3F000
  * naming the other schema). Nothing was migrated then, so trying again is safe.
  */
-async function migrateWithRetry(db: DatabaseHandle['db'], attempts = 5): Promise<void> {
+async function migrateWithRetry(db: DatabaseHandle['db'], upTo?: string, attempts = 5): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await migrateToLatest(db);
+      await (upTo ? migrateUpTo(db, upTo) : migrateToLatest(db));
       return;
     } catch (error) {
       const droppedElsewhere = error instanceof Error && /schema "t_[0-9a-z]+" does not exist/.test(error.message);

@@ -1,7 +1,11 @@
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { asTestAdmin, openTestDatabase, testDialect, type TestDatabase } from '../../../test/support/db.js';
+import { contactRow } from '../../../test/support/contacts.js';
+import { insertTestWorkspace } from '../../../test/support/numbers.js';
 import { newId } from '../lib/ids.js';
+import { listContacts } from '../modules/contacts/repo.js';
+import { insertMany } from './bulk.js';
 import { migrateToLatest, migrationsApplied } from './migrate.js';
 import { migrations } from './migrations/index.js';
 
@@ -53,4 +57,28 @@ describe('migrations', () => {
       expect(otherHistory.rows).toEqual([{ name: '2020_other_app_start' }]);
     },
   );
+
+  it('0016 gives the contacts already in the search index their name sort key', async () => {
+    database = await openTestDatabase(testDialect(), { migrateUpTo: '0013_whatsapp_checks' });
+    const db = database.db;
+    const ws = await insertTestWorkspace(db, { now: 1 });
+    await insertMany(db, 'contacts', [
+      contactRow(ws, 'c1', '447400000001', { name: 'Zoe Agent', push_name: 'Zed' }),
+      contactRow(ws, 'c2', '447400000002', { push_name: 'Ada Pushed' }),
+      contactRow(ws, 'c3', 'lid:42'),
+    ]);
+    await migrateToLatest(db);
+    const docs = await db
+      .selectFrom('search_docs')
+      .select(['contact_id', 'sort_key'])
+      .where('contact_id', 'is not', null)
+      .orderBy('contact_id')
+      .execute();
+    expect(docs).toEqual([
+      { contact_id: 'c1', sort_key: 'zoe agent' },
+      { contact_id: 'c2', sort_key: 'ada pushed' },
+    ]);
+    const page = await listContacts(db, ws, { terms: ['zoe'] }, 'name', null, 10);
+    expect(page.map((c) => c.id)).toEqual(['c1']);
+  });
 });

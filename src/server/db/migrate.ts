@@ -29,6 +29,16 @@ export async function migrateToLatest(db: Db): Promise<void> {
   }
 }
 
+/** Applies the migrations up to and including `name` only: a test of a later migration's backfill starts there. */
+export async function migrateUpTo(db: Db, name: string): Promise<void> {
+  const migrator = await createMigrator(db);
+  const { error, results } = await migrator.migrateTo(name);
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) {
+    throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
 /** True when every known migration has been applied (readiness). */
 export async function migrationsApplied(db: Db): Promise<boolean> {
   const migrator = await createMigrator(db);
