@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
-import { startTestServer } from '../support/server.js';
+import { startTestServer, type TestServer } from '../support/server.js';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -46,30 +46,51 @@ export async function visible(locator: Locator): Promise<Locator> {
   return locator;
 }
 
-/** Set WASPHERE_SCREENSHOTS=1 to keep pictures of what a test shows in ./screenshots (to look at a change). */
-export async function screenshot(page: Page, name: string): Promise<void> {
+const SCREENSHOTS = path.resolve(import.meta.dirname, '../../screenshots');
+
+/**
+ * Set WASPHERE_SCREENSHOTS=1 to keep pictures of what a test shows in ./screenshots (to look at
+ * a change). `settled` waits for the page's requests to finish and stills animations first.
+ */
+export async function screenshot(page: Page, name: string, options: { fullPage?: boolean; settled?: boolean } = {}): Promise<void> {
   if (!process.env.WASPHERE_SCREENSHOTS) return;
-  fs.mkdirSync('screenshots', { recursive: true });
-  await page.screenshot({ path: path.join('screenshots', `${name}.png`) });
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  if (options.settled) await page.waitForLoadState('networkidle');
+  await page.screenshot({
+    path: path.join(SCREENSHOTS, `${name}.png`),
+    fullPage: options.fullPage ?? false,
+    ...(options.settled ? { animations: 'disabled' as const } : {}),
+  });
 }
 
 export interface BrowserTest {
   browser: Browser;
-  server: Awaited<ReturnType<typeof startTestServer>>;
+  server: TestServer;
   context: BrowserContext;
   page: Page;
+}
+
+export interface BrowserTestOptions {
+  /** One server and profile for the whole file, for pages that write nothing (or one long walk). */
+  sharedServer?: boolean;
+  /**
+   * Starts the server a test runs against (default: `startTestServer()`). A test that needs more
+   * around it (a fake clock, the WhatsApp peer, a background job) starts it here, and its `close`
+   * stops all of it, after the browser profile and in the order the factory chooses.
+   */
+  server?: () => Promise<TestServer>;
 }
 
 /**
  * Registers the hooks a browser test file needs: one Chromium for the file and, for each
  * test, a fresh server (with its own database) and browser profile, closed after it.
- * `sharedServer` keeps one server and profile for the whole file, for pages that write
- * nothing. The returned object's fields are filled in while a test runs.
+ * The returned object's fields are filled in while a test runs.
  */
-export function useBrowserTest(options: { sharedServer?: boolean } = {}): BrowserTest {
+export function useBrowserTest(options: BrowserTestOptions = {}): BrowserTest {
   const t = {} as BrowserTest;
+  const startServer = options.server ?? (() => startTestServer());
   const open = async () => {
-    t.server = await startTestServer();
+    t.server = await startServer();
     Object.assign(t, await newContext(t.browser, t.server.url));
   };
   const close = async () => {

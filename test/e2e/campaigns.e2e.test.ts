@@ -1,102 +1,65 @@
 import fs from 'node:fs';
-import net from 'node:net';
-import path from 'node:path';
 import pino from 'pino';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/server/app.js';
-import { loadConfig } from '../../src/server/config.js';
-import { startCampaignSender, type CampaignSender } from '../../src/server/jobs/campaign-sender.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { startCampaignSender } from '../../src/server/jobs/campaign-sender.js';
 import { systemClock } from '../../src/server/lib/clock.js';
 import { insertContacts, ukPhone } from '../support/campaigns.js';
-import { openTestDatabase, type TestDatabase } from '../support/db.js';
 import { fakeProvider } from '../support/fake-provider.js';
 import { insertTestNumber } from '../support/numbers.js';
-import { WEB_DIR } from '../support/server.js';
-import { assertWebBuilt, launchBrowser, newContext, visible } from './browser.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+import { screenshot, useBrowserTest, visible } from './browser.js';
 import { signUpFirstUser } from './flows.js';
 import { TINY_PNG } from '../support/files.js';
 
-/** Set WASPHERE_SCREENSHOTS=1 to save the pages this walk passes through into ./screenshots. */
-const SHOTS = process.env.WASPHERE_SCREENSHOTS ? path.resolve(import.meta.dirname, '../../screenshots') : null;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
+/** WhatsApp is the manager tests' fake session: it connects at once and accepts every send. */
+async function startCampaignServer(): Promise<TestServer> {
+  const provider = fakeProvider({ onStart: (session) => session.connect() });
+  const server = await startTestServer({
+    startNumbers: true,
+    whatsapp: {
+      createSession: (n, auth) => provider.create(n, auth),
+      holderId: 'e2e',
+      manager: { acquireEveryMs: 200, send: { pollMs: 200, gapCapMs: 0 } },
+    },
   });
+  const sender = startCampaignSender({
+    db: server.database.db,
+    clock: systemClock,
+    bus: server.services.bus,
+    engine: server.services.campaignEngine,
+    logger: pino({ level: 'silent' }),
+    pollMs: 200,
+    typingMs: [0, 0],
+  });
+  return {
+    ...server,
+    async close() {
+      await sender.stop();
+      await server.close();
+    },
+  };
 }
 
 describe('campaigns in the browser', () => {
-  let database: TestDatabase;
-  let url: string;
-  let close: () => Promise<void>;
-  let browser: Browser;
-  let sender: CampaignSender;
-
-  beforeAll(async () => {
-    assertWebBuilt();
-    database = await openTestDatabase();
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    const config = loadConfig({ WASPHERE_DATA_DIR: database.dataDir, PORT: String(port), WASPHERE_PUBLIC_URL: url, LOG_LEVEL: 'silent' });
-    // WhatsApp is the manager tests' fake session: it connects at once and accepts every send.
-    const provider = fakeProvider({ onStart: (s) => s.connect() });
-    const { app, services } = await buildApp({
-      config,
-      database,
-      logger: pino({ level: 'silent' }),
-      webDir: WEB_DIR,
-      whatsapp: {
-        createSession: (n, auth) => provider.create(n, auth),
-        holderId: 'e2e',
-        manager: { acquireEveryMs: 200, send: { pollMs: 200, gapCapMs: 0 } },
-      },
-    });
-    await app.listen({ port, host: '127.0.0.1' });
-    await services.numberManager.start();
-    sender = startCampaignSender({
-      db: database.db,
-      clock: systemClock,
-      bus: services.bus,
-      engine: services.campaignEngine,
-      logger: pino({ level: 'silent' }),
-      pollMs: 200,
-      typingMs: [0, 0],
-    });
-    close = async () => {
-      await sender.stop();
-      await app.close();
-      await database.destroy();
-    };
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await close?.();
-  });
-
-  const shot = async (page: Page, name: string) => {
-    if (!SHOTS) return;
-    fs.mkdirSync(SHOTS, { recursive: true });
-    await page.waitForLoadState('networkidle');
-    await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true, animations: 'disabled' });
-  };
+  const t = useBrowserTest({ sharedServer: true, server: startCampaignServer });
+  const shot = (page: Page, name: string) => screenshot(page, name, { fullPage: true, settled: true });
 
   it(
     'builds a campaign from a label and a CSV, previews it, starts, watches progress, pauses, resumes and exports results',
     { timeout: 120_000 },
     async () => {
-      const { page } = await newContext(browser, url);
+      const { page, server } = t;
       const ws = await signUpFirstUser(page);
       const now = Date.now();
-      await insertTestNumber(database.db, ws, { name: 'Sales line', created_at: now, linked_at: now - 60 * 86_400_000, state: 'idle' });
+      await insertTestNumber(server.database.db, ws, {
+        name: 'Sales line',
+        created_at: now,
+        linked_at: now - 60 * 86_400_000,
+        state: 'idle',
+      });
       await insertContacts(
-        database.db,
+        server.database.db,
         ws,
         [
           { phone: ukPhone(1), name: 'Ada Lovelace' },
@@ -184,7 +147,7 @@ describe('campaigns in the browser', () => {
       expect(lines).toHaveLength(1 + 6);
       expect(lines.filter((l) => l.includes(',sent,'))).toHaveLength(3);
       // Every message went out with the picture.
-      const sent = await database.db
+      const sent = await server.database.db
         .selectFrom('messages')
         .select(['media_id'])
         .where('workspace_id', '=', ws)

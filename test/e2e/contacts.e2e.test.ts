@@ -1,39 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestServer } from '../support/server.js';
-import { assertWebBuilt, launchBrowser, newContext, visible } from './browser.js';
+import { describe, expect, it } from 'vitest';
+import { screenshot, useBrowserTest, visible } from './browser.js';
 import { nav, signUpFirstUser } from './flows.js';
 
-let browser: Browser;
-let server: Awaited<ReturnType<typeof startTestServer>>;
-let context: BrowserContext;
-let page: Page;
-
-/** Set WASPHERE_SCREENSHOTS to a folder to keep a picture of each step. */
-async function shot(p: Page, name: string): Promise<void> {
-  const dir = process.env.WASPHERE_SCREENSHOTS;
-  if (!dir) return;
-  fs.mkdirSync(dir, { recursive: true });
-  await p.screenshot({ path: path.join(dir, `contacts-${name}.png`), fullPage: true });
-}
-
-beforeAll(async () => {
-  assertWebBuilt();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-beforeEach(async () => {
-  server = await startTestServer();
-  ({ context, page } = await newContext(browser, server.url));
-});
-afterEach(async () => {
-  await context?.close();
-  await server?.close();
-});
+const t = useBrowserTest();
 
 const CSV = [
   'Mobile;Full name;Tags;Comment',
@@ -46,13 +17,14 @@ const CSV = [
 
 describe('contacts', () => {
   it('imports a CSV through the mapping screen, shows the report, exports, and erases a contact', async () => {
+    const { server, page } = t;
     const wsId = await signUpFirstUser(page);
     await page.request.patch(`/api/v1/workspaces/${wsId}`, { data: { country: 'GB' } });
 
     await nav(page).getByRole('link', { name: 'Contacts' }).click();
     await page.waitForURL(`${server.url}/w/${wsId}/contacts`);
     await visible(page.getByText('No contacts yet'));
-    await shot(page, '1-empty');
+    await screenshot(page, 'contacts-1-empty', { fullPage: true });
 
     await page.getByRole('link', { name: 'Import CSV' }).click();
     await page.waitForURL(`${server.url}/w/${wsId}/contacts/import`);
@@ -69,7 +41,7 @@ describe('contacts', () => {
     expect(await column('Full name').inputValue()).toBe('Name');
     await column('Comment').click();
     await page.getByRole('option', { name: 'Notes', exact: true }).click();
-    await shot(page, '2-mapping');
+    await screenshot(page, 'contacts-2-mapping', { fullPage: true });
     await page.getByRole('button', { name: 'Import contacts' }).click();
 
     const report = await visible(page.getByTestId('import-report'));
@@ -81,7 +53,7 @@ describe('contacts', () => {
     const rejected = fs.readFileSync((await download.path())!, 'utf8');
     expect(rejected).toContain('Broken Row');
     expect(rejected).toContain('phone contains letters');
-    await shot(page, '3-report');
+    await screenshot(page, 'contacts-3-report', { fullPage: true });
 
     await page.getByRole('link', { name: 'Go to contacts' }).click();
     const rows = page.getByTestId('contacts-table').locator('tbody tr');
@@ -98,18 +70,18 @@ describe('contacts', () => {
     // Search, then the contact page, then erasure with type-to-confirm.
     await page.getByLabel('Search contacts').fill('Noah');
     await rows.filter({ hasText: 'Olivia Import' }).waitFor({ state: 'detached' });
-    await shot(page, '4-list');
+    await screenshot(page, 'contacts-4-list', { fullPage: true });
     await rows.filter({ hasText: 'Noah Import' }).getByRole('link', { name: 'Noah Import' }).click();
     await visible(page.getByTestId('contact-name').getByText('Noah Import'));
     await visible(page.getByText('+447700900102'));
     await page.getByRole('button', { name: 'Mark as opted out' }).click();
     await visible(page.getByTestId('opted-out-badge'));
-    await shot(page, '5-contact');
+    await screenshot(page, 'contacts-5-contact', { fullPage: true });
     await page.getByRole('button', { name: 'Erase contact' }).click();
     const erase = page.getByRole('button', { name: 'Erase permanently' });
     expect(await erase.isDisabled()).toBe(true);
     await page.getByLabel('Type ERASE to confirm').fill('erase');
-    await shot(page, '6-erase');
+    await screenshot(page, 'contacts-6-erase', { fullPage: true });
     await erase.click();
     await page.waitForURL(`${server.url}/w/${wsId}/contacts`, { timeout: 30_000 });
     await page.getByLabel('Search contacts').fill('');

@@ -1,44 +1,27 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { InboundMessage } from '../../src/server/whatsapp/provider.js';
 import { customer, inbound } from '../support/inbound.js';
 import { insertTestNumber } from '../support/numbers.js';
-import { startTestServer } from '../support/server.js';
-import { assertWebBuilt, launchBrowser, newContext, visible } from './browser.js';
+import { newContext, useBrowserTest, visible } from './browser.js';
 import { nav, signIn, signUpFirstUser } from './flows.js';
 
-let browser: Browser;
-let server: Awaited<ReturnType<typeof startTestServer>>;
-let context: BrowserContext;
-let page: Page;
+const t = useBrowserTest();
+/** Browser dialogs (alert, confirm) the page opened: the inbox should need none. */
 const dialogs: string[] = [];
-
-beforeAll(async () => {
-  assertWebBuilt();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-beforeEach(async () => {
-  server = await startTestServer();
-  ({ context, page } = await newContext(browser, server.url));
+beforeEach(() => {
   dialogs.length = 0;
-  context.on('dialog', (d) => {
+  t.context.on('dialog', (d) => {
     dialogs.push(d.message());
     void d.dismiss();
   });
-});
-afterEach(async () => {
-  await context?.close();
-  await server?.close();
 });
 
 const CUSTOMER = '447700900555';
 
 /** A customer message through the real ingest, as a linked number would hand it over. */
 async function customerWrites(workspaceId: string, numberId: string, text: string, extra: Partial<InboundMessage> = {}) {
-  await server.services.ingest.messages(
+  await t.server.services.ingest.messages(
     { id: numberId, workspaceId },
     [inbound({ chat: customer(CUSTOMER), pushName: 'Carla Customer', timestamp: Date.now(), text, ...extra })],
     { isHistory: false, upsertType: 'notify' },
@@ -56,6 +39,7 @@ async function openInbox(p: Page, wsId: string) {
 
 describe('team inbox', () => {
   it('shows a customer message live, replies, assigns, resolves, reopens, searches, uses canned replies and notes', async () => {
+    const { server, page } = t;
     const wsId = await signUpFirstUser(page);
     const number = await insertTestNumber(server.database.db, wsId, { name: 'Shop line' });
     const canned = await page.request.post(`/api/v1/workspaces/${wsId}/canned-replies`, {
@@ -131,6 +115,7 @@ describe('team inbox', () => {
   });
 
   it('two people see each other’s changes live, and customer HTML stays text', async () => {
+    const { browser, server, page } = t;
     const wsId = await signUpFirstUser(page);
     const number = await insertTestNumber(server.database.db, wsId, { name: 'Shop line' });
     const added = await page.request.post(`/api/v1/workspaces/${wsId}/members`, {

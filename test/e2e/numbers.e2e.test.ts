@@ -3,43 +3,22 @@
  * (rename, sending limits with validation, a logout from the phone shown live,
  * delete session) and the read-only view agents get.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestServer } from '../support/server.js';
-import { startWaPeer, type WaPeer } from '../support/wa-peer.js';
-import { assertWebBuilt, launchBrowser, newContext, visible } from './browser.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { startServerOnPeer, startWaPeer, type WaPeer } from '../support/wa-peer.js';
+import { newContext, useBrowserTest, visible } from './browser.js';
 import { signIn, signUpFirstUser } from './flows.js';
 
 const BUSINESS = { phone: '15550002000', pushName: 'Acme' };
 
-let browser: Browser;
 let peer: WaPeer;
-let server: Awaited<ReturnType<typeof startTestServer>>;
-let context: BrowserContext;
-let page: Page;
-
-beforeAll(async () => {
-  assertWebBuilt();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-beforeEach(async () => {
-  peer = await startWaPeer();
-  server = await startTestServer({ env: peer.env, startNumbers: true });
-  ({ context, page } = await newContext(browser, server.url));
-});
-afterEach(async () => {
-  await context?.close();
-  await server?.close();
-  await peer?.close();
-});
+const t = useBrowserTest({ server: async () => startServerOnPeer((peer = await startWaPeer())) });
 
 const state = (p: Page, s: string) => p.locator(`[data-testid="number-status"][data-state="${s}"]`);
 
 /** Adds a number from the Numbers page and links it by scanning its QR at the peer. */
 async function addAndLink(wsId: string, name: string): Promise<string> {
+  const { page } = t;
   await page.goto(`/w/${wsId}/numbers`);
   await page.getByRole('button', { name: 'Add number' }).first().click();
   await page.getByLabel('Name').fill(name);
@@ -55,6 +34,7 @@ async function addAndLink(wsId: string, name: string): Promise<string> {
 
 describe('numbers page', () => {
   it('renames, checks sending limits, shows a logout from the phone live, and deletes the session keeping messages', async () => {
+    const { server, page } = t;
     const wsId = await signUpFirstUser(page);
     await page.goto(`/w/${wsId}/numbers`);
     await page.getByRole('button', { name: 'Add number' }).first().click();
@@ -102,6 +82,7 @@ describe('numbers page', () => {
   }, 90_000);
 
   it('shows agents the numbers and their status, read-only', async () => {
+    const { browser, server, page } = t;
     const wsId = await signUpFirstUser(page);
     const numberId = await addAndLink(wsId, 'Sales line');
     const created = await page.request.post(`/api/v1/workspaces/${wsId}/members`, {

@@ -1,34 +1,18 @@
 import fs from 'node:fs';
-import type { Browser, BrowserContext, Cookie, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Services } from '../../src/server/app.js';
-import type { TestDatabase } from '../support/db.js';
+import type { Cookie, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { readStoredZip } from '../support/erasure.js';
 import { startTestServer } from '../support/server.js';
 import { COOKIES_SET } from '../../src/web/legal/cookies.js';
-import { assertWebBuilt, launchBrowser, newContext, visible } from './browser.js';
+import { newContext, useBrowserTest, visible } from './browser.js';
 import { OWNER, signIn, signUpFirstUser } from './flows.js';
 
-let browser: Browser;
-let server: { url: string; close(): Promise<void>; services: Services; database: TestDatabase };
-let context: BrowserContext;
-let page: Page;
-
-beforeAll(async () => {
-  assertWebBuilt();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-beforeEach(async () => {
-  server = await startTestServer();
-  server.services.deletionJob.start();
-  ({ context, page } = await newContext(browser, server.url));
-});
-afterEach(async () => {
-  await context?.close();
-  await server?.close();
+const t = useBrowserTest({
+  server: async () => {
+    const server = await startTestServer();
+    server.services.deletionJob.start();
+    return server;
+  },
 });
 
 /** The jar's cookies as the Cookie Policy describes them: name, HttpOnly, SameSite. */
@@ -40,13 +24,14 @@ const documented = (consent: boolean) =>
     .sort((a, b) => a.name.localeCompare(b.name));
 
 async function usageCount(userId?: string): Promise<number> {
-  let q = server.database.db.selectFrom('usage_events').select((eb) => eb.fn.countAll<number>().as('n'));
+  let q = t.server.database.db.selectFrom('usage_events').select((eb) => eb.fn.countAll<number>().as('n'));
   if (userId) q = q.where('user_id', '=', userId);
   return Number((await q.executeTakeFirstOrThrow()).n);
 }
 
 describe('privacy', () => {
   it('downloads my data as a ZIP from Settings → Profile', async () => {
+    const { page } = t;
     const ws = await signUpFirstUser(page);
     await page.goto(`/w/${ws}/settings/profile`);
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download my data' }).click()]);
@@ -59,6 +44,7 @@ describe('privacy', () => {
   });
 
   it('cookie jar matches the Cookie Policy with and without consent; withdrawing deletes the cookie and stops collection', async () => {
+    const { browser, server, context, page } = t;
     const ws = await signUpFirstUser(page);
     const me = await (await page.request.get('/api/v1/me')).json();
     // Non-consenting person: only the session cookie, as documented.
@@ -126,6 +112,7 @@ describe('privacy', () => {
     'deletes an account after the password, lands on sign-in; the last owner is told to hand over first',
     { timeout: 180_000 },
     async () => {
+      const { browser, server, page } = t;
       const ws = await signUpFirstUser(page);
       const added = await page.request.post(`/api/v1/workspaces/${ws}/members`, {
         data: { name: 'Dora Departing', email: 'dora@example.com', password: 'a long enough password', role: 'agent' },
@@ -169,6 +156,7 @@ describe('privacy', () => {
     { link: 'Settings → Profile → Privacy', control: (p: Page) => p.getByRole('switch', { name: 'Allow optional analytics' }) },
   ];
   async function followRights(path: RegExp) {
+    const { page } = t;
     for (const right of RIGHTS) {
       await page.goto('/legal/privacy');
       await page.getByRole('article').getByRole('link', { name: right.link, exact: true }).click();
@@ -181,6 +169,7 @@ describe('privacy', () => {
     'a person left without a workspace reaches their account: data, consent, Privacy page links, deletion',
     { timeout: 180_000 },
     async () => {
+      const { server, context, page } = t;
       const ws = await signUpFirstUser(page);
       const deleted = await page.request.delete(`/api/v1/workspaces/${ws}`, { data: { confirmName: 'My store' } });
       expect(deleted.status()).toBe(202);
@@ -231,6 +220,7 @@ describe('privacy', () => {
     'a person without a workspace creates one from the account page; the Privacy page links then lead into it',
     { timeout: 180_000 },
     async () => {
+      const { page } = t;
       const ws = await signUpFirstUser(page);
       expect((await page.request.delete(`/api/v1/workspaces/${ws}`, { data: { confirmName: 'My store' } })).status()).toBe(202);
       await page.goto('/');
@@ -248,6 +238,7 @@ describe('privacy', () => {
   );
 
   it('deletes a workspace after typing its name and shows the erasure progress to the end', async () => {
+    const { server, page } = t;
     await signUpFirstUser(page);
     const second = await (await page.request.post('/api/v1/workspaces', { data: { name: 'Pop-up Shop' } })).json();
     await page.goto(`/w/${second.id}/settings/workspace`);

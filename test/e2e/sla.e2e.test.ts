@@ -1,47 +1,33 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { fakeClock, type FakeClock } from '../support/clock.js';
 import { customer, inbound } from '../support/inbound.js';
 import { insertTestNumber } from '../support/numbers.js';
 import { startTestServer } from '../support/server.js';
-import { assertWebBuilt, launchBrowser, newContext, visible } from './browser.js';
+import { useBrowserTest, visible } from './browser.js';
 import { nav, signUpFirstUser } from './flows.js';
 
 const MIN = 60_000;
-let browser: Browser;
-let server: Awaited<ReturnType<typeof startTestServer>>;
 let clock: FakeClock;
-let context: BrowserContext;
-let page: Page;
-
-beforeAll(async () => {
-  assertWebBuilt();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-beforeEach(async () => {
-  // The server's clock starts at the browser's "now" and is moved by the test.
-  clock = fakeClock(Date.now());
-  server = await startTestServer({ clock });
-  ({ context, page } = await newContext(browser, server.url));
-});
-afterEach(async () => {
-  await context?.close();
-  await server?.close();
+const t = useBrowserTest({
+  server: () => {
+    // The server's clock starts at the browser's "now" and is moved by the test.
+    clock = fakeClock(Date.now());
+    return startTestServer({ clock });
+  },
 });
 
 /** Moves the server's time and lets the evaluator do what falls due (as its timer would). */
 async function advance(ms: number): Promise<void> {
   clock.advance(ms);
-  await server.services.sla.evaluator.runOnce();
+  await t.server.services.sla.evaluator.runOnce();
 }
 
 const badge = (p: Page) => p.getByTestId('conversation-row').filter({ hasText: 'Carla Customer' }).locator('[data-sla-state]');
 
 describe('SLA alerts', () => {
   it('a waiting customer turns at risk then breached, the team is notified, a reply clears it, and the report shows the breach', async () => {
+    const { server, page } = t;
     const wsId = await signUpFirstUser(page);
     const number = await insertTestNumber(server.database.db, wsId, { name: 'Shop line' });
     await page.goto(`/w/${wsId}/inbox`);

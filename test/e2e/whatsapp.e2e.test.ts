@@ -4,11 +4,9 @@
  * agent answers, and the customer's phone receives, delivers and reads it.
  * Nothing here touches the adapter: a broken ingest or send path fails the test.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestServer } from '../support/server.js';
-import { startWaPeer, type WaPeer } from '../support/wa-peer.js';
-import { assertWebBuilt, launchBrowser, newContext, screenshot, visible } from './browser.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { startServerOnPeer, startWaPeer, type WaPeer } from '../support/wa-peer.js';
+import { screenshot, useBrowserTest, visible } from './browser.js';
 import { nav, signUpFirstUser } from './flows.js';
 
 const BUSINESS = { phone: '15550001000', pushName: 'Acme Corner Shop' };
@@ -19,27 +17,13 @@ interface LiveFrame {
   payload?: Record<string, unknown>;
 }
 
-let browser: Browser;
 let peer: WaPeer;
-let server: Awaited<ReturnType<typeof startTestServer>>;
-let context: BrowserContext;
-let page: Page;
+const t = useBrowserTest({ server: async () => startServerOnPeer((peer = await startWaPeer())) });
 /** Every frame the dashboard's live WebSocket received, in order. */
 let frames: LiveFrame[];
-
-beforeAll(async () => {
-  assertWebBuilt();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-beforeEach(async () => {
-  peer = await startWaPeer();
-  server = await startTestServer({ env: peer.env, startNumbers: true });
-  ({ context, page } = await newContext(browser, server.url));
+beforeEach(() => {
   frames = [];
-  page.on('websocket', (socket) => {
+  t.page.on('websocket', (socket) => {
     if (!socket.url().endsWith('/events')) return;
     socket.on('framereceived', (frame) => {
       try {
@@ -49,11 +33,6 @@ beforeEach(async () => {
       }
     });
   });
-});
-afterEach(async () => {
-  await context?.close();
-  await server?.close();
-  await peer?.close();
 });
 
 /** Resolves once the dashboard has received a live frame matching `match`. */
@@ -67,6 +46,7 @@ async function liveFrame(match: (f: LiveFrame) => boolean, what: string): Promis
  * phone, as a person does; returns the workspace and number ids once the number is connected.
  */
 async function signUpAndLinkNumber(): Promise<{ wsId: string; numberId: string }> {
+  const { page, server } = t;
   const { sim } = peer;
   const wsId = await signUpFirstUser(page);
 
@@ -97,6 +77,7 @@ async function signUpAndLinkNumber(): Promise<{ wsId: string; numberId: string }
 
 /** Opens the inbox and waits for its live connection. */
 async function openInbox(wsId: string): Promise<void> {
+  const { page, server } = t;
   await nav(page).getByRole('link', { name: 'Inbox' }).click();
   await page.waitForURL(`${server.url}/w/${wsId}/inbox`);
   await visible(page.locator('[data-testid="live-status"][data-status="live"]'));
@@ -104,6 +85,7 @@ async function openInbox(wsId: string): Promise<void> {
 
 describe('WhatsApp through the real protocol', () => {
   it('links a number by QR, shows a customer message live, and the reply reaches the customer and is delivered then read', async () => {
+    const { server, page } = t;
     const { sim } = peer;
     const { wsId, numberId } = await signUpAndLinkNumber();
 
@@ -171,6 +153,7 @@ describe('WhatsApp through the real protocol', () => {
   }, 120_000);
 
   it("shows the customer typing on their phone in the open conversation, until they pause or their message arrives; the agent's typing reaches the phone", async () => {
+    const { page } = t;
     const { sim } = peer;
     const { wsId } = await signUpAndLinkNumber();
     await openInbox(wsId);

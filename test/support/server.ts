@@ -1,12 +1,19 @@
 import path from 'node:path';
 import pino from 'pino';
-import { buildApp, type Services } from '../../src/server/app.js';
+import { buildApp, type Services, type WhatsAppOptions } from '../../src/server/app.js';
 import { loadConfig } from '../../src/server/config.js';
 import type { Dialect } from '../../src/server/db/database.js';
 import type { Clock } from '../../src/server/lib/clock.js';
 import { openTestDatabase, testDialect, type TestDatabase } from './db.js';
 
 export const WEB_DIR = path.resolve(import.meta.dirname, '../../dist/web');
+
+export interface TestServer {
+  url: string;
+  close(): Promise<void>;
+  services: Services;
+  database: TestDatabase;
+}
 
 /**
  * A real WaSphere listening on a random loopback port with its own fresh database,
@@ -19,8 +26,10 @@ export async function startTestServer(
     env?: Record<string, string>;
     /** Start the number manager as `main` does (WhatsApp sessions, send workers); off by default. */
     startNumbers?: boolean;
+    /** WhatsApp sessions other than Baileys (a fake provider) and the manager's timings. */
+    whatsapp?: WhatsAppOptions;
   } = {},
-): Promise<{ url: string; close(): Promise<void>; services: Services; database: TestDatabase }> {
+): Promise<TestServer> {
   const database = await openTestDatabase(options.dialect ?? testDialect());
   // The public URL must match the address the browser uses, for the cross-site check.
   const port = await freePort();
@@ -38,6 +47,7 @@ export async function startTestServer(
     logger: pino({ level: 'silent' }),
     webDir: WEB_DIR,
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.whatsapp ? { whatsapp: options.whatsapp } : {}),
   });
   await app.listen({ port, host: '127.0.0.1' });
   if (options.startNumbers) await services.numberManager.start();

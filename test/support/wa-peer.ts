@@ -5,6 +5,7 @@
  * gives the environment that points WaSphere at it.
  */
 import { createWaSim, trustSimulatorRoot, type WaSim } from '../wa-sim/index.js';
+import { startTestServer, type TestServer } from './server.js';
 
 export interface WaPeer {
   sim: WaSim;
@@ -25,6 +26,21 @@ export async function startWaPeer(options: { port?: number; autoAck?: boolean } 
     async close() {
       await sim.close();
       restoreRoot();
+    },
+  };
+}
+
+/**
+ * A test server whose WhatsApp network is `peer`, with its number manager started as `main`
+ * does; closing it closes the peer after the server (sessions end before their network goes).
+ */
+export async function startServerOnPeer(peer: WaPeer): Promise<TestServer> {
+  const server = await startTestServer({ env: peer.env, startNumbers: true });
+  return {
+    ...server,
+    async close() {
+      await server.close();
+      await peer.close();
     },
   };
 }
