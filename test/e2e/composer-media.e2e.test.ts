@@ -154,15 +154,29 @@ describe('composer attachments', () => {
     expect(await sentCount()).toBe(0);
     await removeAttachment();
 
-    // A PDF dropped from the desktop goes with the caption typed after it.
+    // A PDF dropped from the desktop (with a second file, which WhatsApp cannot carry in the same
+    // message: the chip says so) goes with the caption typed after it.
     const pdf = Buffer.from('%PDF-1.4\n% teapot invoice\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n');
-    await dropOn(composer, [{ name: 'invoice-1042.pdf', type: 'application/pdf', bytes: pdf }], async () => {
-      // While the file hovers, the composer shows it will take it.
-      await composer.and(page.locator('[data-dragging]')).waitFor();
-      await screenshot(page, 'composer-dragging');
-    });
+    await dropOn(
+      composer,
+      [
+        { name: 'invoice-1042.pdf', type: 'application/pdf', bytes: pdf },
+        { name: 'notes.txt', type: 'text/plain', bytes: Buffer.from('left behind') },
+      ],
+      async () => {
+        // While the file hovers, the composer shows it will take it.
+        await composer.and(page.locator('[data-dragging]')).waitFor();
+        await screenshot(page, 'composer-dragging');
+      },
+    );
     await composer.and(page.locator(':not([data-dragging])')).waitFor();
     await visible(chip.getByText('invoice-1042.pdf'));
+    await visible(
+      chip
+        .getByRole('alert')
+        .getByText('WhatsApp sends one file per message: the other file was not attached. Send it in its own message.'),
+    );
+    await screenshot(page, 'composer-attachment-two-dropped');
     await visible(chip.getByText(/ · document/));
     expect(await box.getAttribute('placeholder')).toBe('Add a caption…');
     await box.fill('Your invoice');

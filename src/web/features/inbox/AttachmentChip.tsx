@@ -8,11 +8,15 @@ export interface Attachment {
   file: File;
   kind: UploadKind | null;
   error: string | null;
+  /** Something to know that does not stop the send (other files left out). */
+  notice: string | null;
 }
 
 export function attachmentOf(file: File): Attachment {
   const checked = precheckUpload(file);
-  return 'error' in checked ? { file, kind: null, error: checked.error } : { file, kind: checked.kind, error: null };
+  return 'error' in checked
+    ? { file, kind: null, error: checked.error, notice: null }
+    : { file, kind: checked.kind, error: null, notice: null };
 }
 
 const KIND_ICON = { image: IconPhoto, sticker: IconPhoto, video: IconMovie, audio: IconHeadphones, document: IconFileText } as const;

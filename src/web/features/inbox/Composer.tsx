@@ -82,17 +82,28 @@ export function Composer(props: {
     setAttachment(null);
   }, [conversationId]);
 
-  const attach = (file: File | undefined | null) => {
+  /** Stages the first of the files; WhatsApp sends one file per message, so the chip says when others were left. */
+  const attach = (files: readonly File[]) => {
+    const [file] = files;
     if (!file) return;
     setMode('reply');
-    setAttachment(attachmentOf(file));
+    const left = files.length - 1;
+    setAttachment({
+      ...attachmentOf(file),
+      notice:
+        left === 0
+          ? null
+          : left === 1
+            ? 'WhatsApp sends one file per message: the other file was not attached. Send it in its own message.'
+            : `WhatsApp sends one file per message: ${left} other files were not attached. Send each in its own message.`,
+    });
     requestAnimationFrame(() => area.current?.focus());
   };
   const onDrop = (e: DragEvent) => {
     if (!e.dataTransfer.types.includes('Files')) return;
     e.preventDefault();
     setDragging(false);
-    attach(e.dataTransfer.files[0]);
+    attach(Array.from(e.dataTransfer.files));
   };
   const onDragOver = (e: DragEvent) => {
     if (!e.dataTransfer.types.includes('Files')) return;
@@ -104,10 +115,10 @@ export function Composer(props: {
     if (!(e.relatedTarget instanceof Node && e.currentTarget.contains(e.relatedTarget))) setDragging(false);
   };
   const onPaste = (e: ClipboardEvent<HTMLTextAreaElement>) => {
-    const file = Array.from(e.clipboardData.files)[0];
-    if (!file || mode === 'note') return;
+    const files = Array.from(e.clipboardData.files);
+    if (files.length === 0 || mode === 'note') return;
     e.preventDefault();
-    attach(file);
+    attach(files);
   };
   // WhatsApp shows no caption on audio or stickers.
   const captionless = attachment?.kind === 'audio' || attachment?.kind === 'sticker';
@@ -325,7 +336,7 @@ export function Composer(props: {
             warning={
               captionless && text.trim()
                 ? `WhatsApp shows no caption on ${attachment.kind === 'audio' ? 'audio' : 'stickers'}: send the text as its own message.`
-                : null
+                : attachment.notice
             }
             progress={progress}
             onRemove={() => setAttachment(null)}
@@ -333,7 +344,7 @@ export function Composer(props: {
         ) : null}
         <Group gap="xs" align="flex-end" wrap="nowrap">
           {note ? null : (
-            <FileButton onChange={attach} disabled={progress !== null}>
+            <FileButton onChange={(file) => attach(file ? [file] : [])} disabled={progress !== null}>
               {(fileProps) => (
                 <ActionIcon
                   {...fileProps}
