@@ -113,6 +113,23 @@ describe('campaigns API', () => {
     expect(replaced.json()).toMatchObject({ added: 1, total: 1, willSend: 1 });
   });
 
+  it('lists a contact in two chosen labels once, across pages of the label walk', async () => {
+    const db = t.database.db;
+    const now = clock.now();
+    const people = (from: number, n: number) => Array.from({ length: n }, (_, i) => ({ phone: ukPhone(50_000 + from + i) }));
+    // 1,200 in "Spring", 100 only in "Autumn", and the first 600 of "Spring" in both: more than one page of 1,000.
+    const spring = await insertContacts(db, owner.workspaceId, people(0, 1200), { label: 'Spring', now });
+    const autumn = await insertContacts(db, owner.workspaceId, people(1200, 100), { label: 'Autumn', now });
+    await db
+      .insertInto('contact_labels')
+      .values(spring.contactIds.slice(0, 600).map((id) => ({ contact_id: id, label_id: autumn.labelId!, workspace_id: owner.workspaceId })))
+      .execute();
+    const c = await draft();
+    const added = await as(t.app, owner.cookie).post(`${url}/${c.id}/audience`, { labelIds: [spring.labelId, autumn.labelId] });
+    expect(added.statusCode, added.body).toBe(200);
+    expect(added.json()).toMatchObject({ added: 1300, willSend: 1300, skipped: {} });
+  });
+
   it('previews per recipient and refuses to start while a variable has no value, unless told to skip', async () => {
     const c = await draft({ text: 'Hi {{name}}, your order {{order_no|is ready}} from {{city|our shop}}', variants: ['Hello {{name}}!'] });
     const a = as(t.app, owner.cookie);

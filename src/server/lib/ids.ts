@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomFillSync } from 'node:crypto';
 
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz'; // Crockford base32, lower case
 
@@ -17,11 +17,19 @@ function encodeTime(ms: number): string {
  * creation time, which lets lists page by id instead of by (time, id) pairs.
  */
 export function newId(now: number = Date.now()): string {
-  const bytes = randomBytes(16);
+  if (poolAt + 16 > pool.length) {
+    // One call into the CSPRNG per 256 ids: a call per id was a tenth of planning a 100,000-recipient campaign.
+    randomFillSync(pool);
+    poolAt = 0;
+  }
   let random = '';
-  for (const b of bytes) random += ALPHABET[b % 32];
+  for (let i = poolAt; i < poolAt + 16; i++) random += ALPHABET[pool[i]! % 32];
+  poolAt += 16;
   return encodeTime(now) + random;
 }
+
+const pool = Buffer.alloc(4096);
+let poolAt = pool.length;
 
 /** A secret token for cookies and invite links: 256 bits, URL-safe. */
 export function newToken(): string {

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { insertMany } from '../../db/bulk.js';
 import type { DbOrTx } from '../../db/database.js';
 import { isPostgres } from '../../db/dialect.js';
 import type {
@@ -13,8 +14,8 @@ export type CampaignRow = CampaignsTable;
 export type RecipientRow = CampaignRecipientsTable;
 export type PacingRow = CampaignNumberPacingTable;
 
-/** Rows per multi-row insert: 20 columns × 1,000 stays under both databases' parameter limits (SQLite 32,766; PostgreSQL 65,535). */
-const INSERT_CHUNK = 1000;
+/** Ids per `in (…)` list of a bulk update: well under both databases' parameter limits (SQLite 32,766; PostgreSQL 65,535). */
+const IDS_CHUNK = 1000;
 
 export const postgres = (db: DbOrTx) => isPostgres(db as unknown as Kysely<unknown>);
 
@@ -68,13 +69,9 @@ export async function deleteCampaign(db: DbOrTx, workspaceId: string, campaignId
 // Recipients
 // ---------------------------------------------------------------------------
 
+/** Recipient rows in as few statements as the database allows (PostgreSQL: one JSON parameter per 5,000 rows). */
 export async function insertRecipients(db: DbOrTx, rows: readonly RecipientRow[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-    await db
-      .insertInto('campaign_recipients')
-      .values(rows.slice(i, i + INSERT_CHUNK))
-      .execute();
-  }
+  await insertMany(db, 'campaign_recipients', rows);
 }
 
 export async function deleteRecipients(db: DbOrTx, workspaceId: string, campaignId: string): Promise<void> {
@@ -164,12 +161,12 @@ export async function markRecipients(
   from: RecipientStatusColumn,
 ): Promise<number> {
   let n = 0;
-  for (let i = 0; i < ids.length; i += INSERT_CHUNK) {
+  for (let i = 0; i < ids.length; i += IDS_CHUNK) {
     const res = await db
       .updateTable('campaign_recipients')
       .set(patch)
       .where('workspace_id', '=', workspaceId)
-      .where('id', 'in', ids.slice(i, i + INSERT_CHUNK))
+      .where('id', 'in', ids.slice(i, i + IDS_CHUNK))
       .where('status', '=', from)
       .executeTakeFirst();
     n += Number(res.numUpdatedRows);
