@@ -114,6 +114,19 @@ describe('team inbox', () => {
     expect(await ids(s.o, 'status=resolved')).toEqual(sorted(c2));
     expect(await ids(s.o, 'status=open')).toHaveLength(4);
     expect(await ids(s.o, `labelId=${vip.id}`)).toEqual(sorted(c2));
+    // A label's list pages newest first like the others (its page is chosen before the joins).
+    await s.o.patch(`${s.base}/conversations/${c0.id}`, { labelIds: [vip.id] });
+    await s.o.patch(`${s.base}/conversations/${c1.id}`, { labelIds: [vip.id] });
+    const firstVip = await conversations(s.o, `${s.base}/conversations?labelId=${vip.id}&limit=2`);
+    expect(firstVip.items.map((c) => c.id)).toEqual([c2.id, c1.id]);
+    expect(firstVip.items[0]).toMatchObject({ contact: { phone: c2.contact.phone }, labels: [{ id: vip.id }] });
+    const nextVip = await conversations(
+      s.o,
+      `${s.base}/conversations?labelId=${vip.id}&limit=2&cursor=${encodeURIComponent(firstVip.nextCursor!)}`,
+    );
+    expect(nextVip).toMatchObject({ items: [{ id: c0.id }], nextCursor: null });
+    await s.o.patch(`${s.base}/conversations/${c0.id}`, { labelIds: [] });
+    await s.o.patch(`${s.base}/conversations/${c1.id}`, { labelIds: [] });
     expect(await ids(s.o, `numberId=${s.number2.id}`)).toEqual(sorted(all.items[0]!));
     // The reply answered one customer: five are still waiting.
     expect(await ids(s.o, 'waiting=true')).toHaveLength(5);

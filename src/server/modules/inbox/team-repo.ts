@@ -159,10 +159,11 @@ export async function listInbox(db: DbOrTx, workspaceId: string, f: Conversation
   if (f.ids && f.ids.length === 0) return [];
   const { key, direction } = sortOf(f);
   let ids = f.ids;
-  if (ids && ids.length > limit) {
-    // Search hands over hundreds of matching conversations for one page. The page is chosen on
-    // the conversations alone, so contacts, numbers and assignees are joined for that page
-    // only rather than for every match before the sort.
+  if ((ids && ids.length > limit) || f.labelId) {
+    // The page is chosen on the conversations alone, and contacts, numbers and assignees are
+    // joined for that page only, where many more rows are read than shown: search hands over
+    // hundreds of matches to sort, and a label's newest-first walk passes over every
+    // conversation without it (SQLite joined each one before testing the label).
     const page = await db
       .selectFrom('conversations as c')
       .leftJoin('sla_conversations as s', 's.conversation_id', 'c.id')
