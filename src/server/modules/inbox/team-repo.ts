@@ -572,6 +572,13 @@ export async function newestMatchesPostgres(
   // Each kind of document has its own partial indexes (0017_search_doc_kinds), so a block of
   // one kind (a contact import) never sits in the way of the other's newest-first walk.
   const ofKind = sql`${sql.ref(kind === 'message' ? 'message_id' : 'contact_id')} is not null`;
+  // The window's edge must be found on the kind's own index, newest first. Written as an
+  // equality, the workspace drops out of the order and the primary key offers the same
+  // order: the planner took it and filtered, reading the whole block of contacts an import
+  // had just appended before the first message. As a range the workspace stays part of the
+  // order, which only the `(workspace_id, id)` indexes give, the partial one being smallest.
+  // (Only here: with a range first column a lower bound on `id` would not stop the scan.)
+  const edgeWalk = sql`workspace_id >= ${workspaceId} and workspace_id <= ${workspaceId} and ${ofKind}`;
   const found: RawHit[] = [];
   const covered = new Set<string>();
   let before: number | null = null;
@@ -581,8 +588,8 @@ export async function newestMatchesPostgres(
     const olderThan: RawBuilder<unknown> = before === null ? sql`` : sql`and id < ${before}`;
     // The id `window` documents back (an index-only walk), or null when fewer remain.
     const edgeRow: QueryResult<{ id: number | string }> = await sql<{ id: number | string }>`
-      select id from search_docs where workspace_id = ${workspaceId} and ${ofKind} ${olderThan}
-      order by id desc offset ${window - 1} limit 1`.execute(db);
+      select id from search_docs where ${edgeWalk} ${olderThan}
+      order by workspace_id desc, id desc offset ${window - 1} limit 1`.execute(db);
     const edge: number | null = edgeRow.rows[0] ? Number(edgeRow.rows[0].id) : null;
     const rows = (
       await sql<RawHit>`
