@@ -70,7 +70,7 @@ describe('media uploads', () => {
   it('refuses a file whose bytes are not what its type claims, and types WhatsApp does not send (415 media_type_not_allowed)', async () => {
     const { owner, ws } = await setup();
     const disguised = await upload(t().app, owner.cookie, ws, EXE, 'cute-cat.png', 'image/png');
-    expect(expectError(disguised, 415, 'media_type_not_allowed').error.message).toContain('not a image/png file');
+    expect(expectError(disguised, 415, 'media_type_not_allowed').error.message).toContain('do not match its type (image/png)');
     expectError(await upload(t().app, owner.cookie, ws, EXE, 'setup.exe', 'application/x-msdownload'), 415, 'media_type_not_allowed');
     expectError(await upload(t().app, owner.cookie, ws, EXE, 'setup.exe', 'application/octet-stream'), 415, 'media_type_not_allowed');
     // A PDF is not an image, whatever the name says.

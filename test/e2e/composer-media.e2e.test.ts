@@ -149,7 +149,11 @@ describe('composer attachments', () => {
     await sendButton.click();
     await visible(chip.getByRole('alert'));
     await visible(
-      chip.getByRole('alert').getByText("The file's contents are not a image/png file, as its type or name claims.", { exact: false }),
+      chip
+        .getByRole('alert')
+        .getByText("The file's contents do not match its type (image/png): it may be damaged, or renamed from another kind of file.", {
+          exact: false,
+        }),
     );
     expect(await sentCount()).toBe(0);
     await removeAttachment();

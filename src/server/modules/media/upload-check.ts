@@ -85,7 +85,8 @@ export function checkUpload(declared: string | null | undefined, fileName: strin
   }
   if (head.length === 0) throw new AppError(400, 'validation_failed', 'The file is empty.', { fields: { file: 'empty' } });
   if (sniffFamily(head) !== FAMILY_OF_TYPE[mimetype]) {
-    throw notAllowed(`The file's contents are not a ${mimetype} file, as its type or name claims. Allowed: ${ALLOWED_UPLOADS_TEXT}.`);
+    // The type is one we send, so the list of allowed types would not help: say what is wrong with this file.
+    throw notAllowed(`The file's contents do not match its type (${mimetype}): it may be damaged, or renamed from another kind of file.`);
   }
   const kind = UPLOAD_TYPES[mimetype]!;
   return { mimetype, kind, maxBytes: MEDIA_LIMITS[kind] };
