@@ -31,6 +31,13 @@ describe('newId', () => {
     const ids = new Set(Array.from({ length: 2000 }, () => newId(42)));
     expect(ids.size).toBe(2000);
   });
+
+  it('draws the random part from fresh random bytes across refills of its random pool', () => {
+    // 1,000 ids use about four pools of random bytes; a pool left unfilled would show as runs of '0'.
+    const tails = Array.from({ length: 1000 }, () => newId(42).slice(10));
+    expect(tails.some((t) => t === '0'.repeat(16))).toBe(false);
+    expect(new Set(tails.join('')).size).toBe(32);
+  });
 });
 
 describe('newToken', () => {

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { insertMany } from '../../db/bulk.js';
 import type { DbOrTx } from '../../db/database.js';
 import { isPostgres } from '../../db/dialect.js';
+import { padded, shapedChunks } from '../../db/statement-shapes.js';
 import type { ContactFieldsTable, ContactsTable, OptEventsTable, OptOutSettingsTable } from '../../db/tables.js';
 import { newId } from '../../lib/ids.js';
 
@@ -28,19 +29,30 @@ export async function findContact(db: DbOrTx, workspaceId: string, contactId: st
 }
 
 export async function findContactsByPhones(db: DbOrTx, workspaceId: string, phones: readonly string[]): Promise<ContactRow[]> {
-  const out: ContactRow[] = [];
-  for (const part of chunks([...new Set(phones)])) {
-    if (part.length === 0) continue;
-    out.push(...(await db.selectFrom('contacts').selectAll().where('workspace_id', '=', workspaceId).where('phone', 'in', part).execute()));
-  }
-  return out;
+  return findContactsByKeys(db, workspaceId, 'phone', phones);
 }
 
 export async function findContactsByLids(db: DbOrTx, workspaceId: string, lids: readonly string[]): Promise<ContactRow[]> {
+  return findContactsByKeys(db, workspaceId, 'lid', lids);
+}
+
+async function findContactsByKeys(
+  db: DbOrTx,
+  workspaceId: string,
+  column: 'phone' | 'lid',
+  keys: readonly string[],
+): Promise<ContactRow[]> {
   const out: ContactRow[] = [];
-  for (const part of chunks([...new Set(lids)])) {
+  for (const part of chunks([...new Set(keys)])) {
     if (part.length === 0) continue;
-    out.push(...(await db.selectFrom('contacts').selectAll().where('workspace_id', '=', workspaceId).where('lid', 'in', part).execute()));
+    out.push(
+      ...(await db
+        .selectFrom('contacts')
+        .selectAll()
+        .where('workspace_id', '=', workspaceId)
+        .where(column, 'in', padded(db, part))
+        .execute()),
+    );
   }
   return out;
 }
@@ -93,7 +105,7 @@ export async function ensureContacts(
       created_at: now,
       updated_at: now,
     }));
-    for (const part of chunks(rows, 200)) {
+    for (const part of shapedChunks(db, rows, 200)) {
       const inserted = await db
         .insertInto('contacts')
         .values(part)

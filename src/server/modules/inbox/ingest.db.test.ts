@@ -212,6 +212,30 @@ describe('ingest', () => {
       expect(after).toMatchObject({ id: before!.id, phone: '447700900127', lid: '5550001' });
     });
 
+    it('a batch over many customers counts every message once, whatever the length of its statements', async () => {
+      // 37 customers: lookups and updates are padded to 64 entries by repeating the last one, inserts split 32 + 4 + 1.
+      const people = Array.from({ length: 37 }, (_, i) => customer(`4477009002${String(i).padStart(2, '0')}`));
+      const batch = people.flatMap((chat, i) =>
+        Array.from({ length: i === people.length - 1 ? 3 : 2 }, () => inbound({ chat, pushName: `P${i}` })),
+      );
+      expect(await h.ingest.messages(h.number, batch, LIVE)).toMatchObject({ inserted: 75, duplicates: 0 });
+      const convs = await conversations(h.number.id);
+      expect(convs).toHaveLength(37);
+      const byContact = new Map((await contacts()).map((c) => [c.id, c]));
+      const unreadByPhone = new Map(convs.map((c) => [byContact.get(c.contact_id)!.phone, c.unread_count]));
+      expect(unreadByPhone.get(people[36]!.phone!)).toBe(3);
+      expect(people.slice(0, 36).every((p) => unreadByPhone.get(p.phone!) === 2)).toBe(true);
+
+      // A second batch: every customer is known now, so the contacts' seen times and the conversations move once each.
+      const more = people.map((chat) => inbound({ chat }));
+      expect(await h.ingest.messages(h.number, more, LIVE)).toMatchObject({ inserted: 37 });
+      const after = await conversations(h.number.id);
+      expect(after.reduce((sum, c) => sum + c.unread_count, 0)).toBe(75 + 37);
+      const lastPerson = (await findContactsByPhones(h.db, h.number.workspaceId, [people[36]!.phone!]))[0]!;
+      expect(lastPerson.last_seen_at).toBe(more[36]!.timestamp);
+      expect(after.find((c) => c.contact_id === lastPerson.id)).toMatchObject({ unread_count: 4, last_message_at: more[36]!.timestamp });
+    });
+
     it('history does not bump unread, reopen, or publish per message: one conversation.updated per conversation', async () => {
       const gina = customer('447700900128');
       const harry = customer('447700900129');

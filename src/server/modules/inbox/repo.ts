@@ -1,6 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DbOrTx } from '../../db/database.js';
 import { isPostgres } from '../../db/dialect.js';
+import { padded, shapedChunks } from '../../db/statement-shapes.js';
 import type { ConversationsTable, MediaTable, MessageReactionsTable, MessagesTable } from '../../db/tables.js';
 import { newId } from '../../lib/ids.js';
 
@@ -113,7 +114,7 @@ export async function findConversationsByContacts(
         .selectAll()
         .where(workspaceColumn(db), '=', workspaceId)
         .where('number_id', '=', numberId)
-        .where('contact_id', 'in', part)
+        .where('contact_id', 'in', padded(db, part))
         .execute()),
     );
   }
@@ -151,7 +152,7 @@ export async function ensureConversations(
       created_at: now,
       updated_at: now,
     }));
-    for (const part of chunks(rows, 300)) {
+    for (const part of shapedChunks(db, rows, 300)) {
       const inserted = await db
         .insertInto('conversations')
         .values(part)
@@ -221,8 +222,10 @@ export async function applyConversationActivities(
   list: readonly ConversationActivity[],
   now: number,
 ): Promise<void> {
-  for (const part of chunks(list, 500)) {
-    if (part.length === 0) continue;
+  for (const list500 of chunks(list, 500)) {
+    if (list500.length === 0) continue;
+    // Padded with repeats of the last activity: identical VALUES rows update their conversation once.
+    const part = padded(db, list500);
     const rows = part.map((a) => {
       const waitMode = a.waiting.kind === 'set' ? 1 : a.waiting.kind === 'start' ? 2 : 0;
       const waitValue = a.waiting.kind === 'keep' ? null : a.waiting.value;
@@ -315,7 +318,7 @@ export async function existingProviderIds(db: DbOrTx, workspaceId: string, numbe
       .select('provider_message_id')
       .where(workspaceColumn(db), '=', workspaceId)
       .where('number_id', '=', numberId)
-      .where('provider_message_id', 'in', part)
+      .where('provider_message_id', 'in', padded(db, part))
       .execute();
     for (const r of rows) if (r.provider_message_id) out.add(r.provider_message_id);
   }
@@ -337,7 +340,7 @@ export async function findMessagesByProviderIds(
         .selectAll()
         .where(workspaceColumn(db), '=', workspaceId)
         .where('number_id', '=', numberId)
-        .where('provider_message_id', 'in', part)
+        .where('provider_message_id', 'in', padded(db, part))
         .execute()),
     );
   }
@@ -347,7 +350,7 @@ export async function findMessagesByProviderIds(
 /** Inserts messages; one already stored under the same (number, provider id) is skipped. Returns the ids actually inserted. */
 export async function insertMessages(db: DbOrTx, rows: readonly MessageRow[]): Promise<Set<string>> {
   const inserted = new Set<string>();
-  for (const part of chunks(rows, 400)) {
+  for (const part of shapedChunks(db, rows, 400)) {
     const out = await db
       .insertInto('messages')
       .values(part)
@@ -396,7 +399,7 @@ export async function updateMessageStatus(
 // ---------------------------------------------------------------------------
 
 export async function insertMediaRows(db: DbOrTx, rows: readonly MediaRow[]): Promise<void> {
-  for (const part of chunks(rows, 300)) {
+  for (const part of shapedChunks(db, rows, 300)) {
     if (part.length > 0) await db.insertInto('media').values(part).execute();
   }
 }
@@ -472,8 +475,10 @@ export async function touchContacts(
   now: number,
 ): Promise<void> {
   const seen = list.filter((c) => c.seenAt !== null);
-  for (const part of chunks(seen, 500)) {
-    if (part.length === 0) continue;
+  for (const seen500 of chunks(seen, 500)) {
+    if (seen500.length === 0) continue;
+    // Padded with repeats of the last contact: identical VALUES rows update their contact once.
+    const part = padded(db, seen500);
     const rows = part.map((c) => sql`(${sql.join([typed(db, c.contactId, 'text'), typed(db, c.seenAt, 'bigint')])})`);
     await sql`
       update contacts set
