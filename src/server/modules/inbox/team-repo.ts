@@ -655,9 +655,12 @@ export async function searchMessages(db: DbOrTx, workspaceId: string, query: str
   const candidates = pg ? Math.min(2000, limit * 5) : Math.min(500, limit + 100);
 
   let raw: RawHit[] = pg
-    ? newestFirst(
-        await newestMatchesPostgres(db, workspaceId, plan.tsquery, 'message', candidates, limit),
-        await newestMatchesPostgres(db, workspaceId, plan.tsquery, 'contact', candidates, limit),
+    ? // The two kinds side by side, each on a connection of its own.
+      newestFirst(
+        ...(await Promise.all([
+          newestMatchesPostgres(db, workspaceId, plan.tsquery, 'message', candidates, limit),
+          newestMatchesPostgres(db, workspaceId, plan.tsquery, 'contact', candidates, limit),
+        ])),
       ).slice(0, candidates)
     : // SQLite highlights in this query: FTS5 would evaluate the whole match again for a
       // second query restricted to a few rowids (hundreds of ms for a prefix or two words).
