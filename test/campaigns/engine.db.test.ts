@@ -166,6 +166,24 @@ describe('campaign sending', () => {
     expect(log.items).toHaveLength(1);
   });
 
+  it('holds the daily cap, and a send taken back by a pause does not count against it', async () => {
+    const c = await campaign([1, 2, 3, 4, 5].map(ukPhone), { dailyCap: 3, warmup: false, minDelaySeconds: 1, maxDelaySeconds: 1 });
+    const a = as(t.app, owner.cookie);
+    // The first message is queued, then taken back by a pause before any worker sends it.
+    await sender.tickNow();
+    expect((await a.post(`${url}/${c.id}/pause`)).statusCode).toBe(200);
+    expect(await get(c.id)).toMatchObject({ counts: { queued: 5 } });
+    expect((await a.post(`${url}/${c.id}/resume`)).statusCode).toBe(200);
+    await run(20);
+    expect(sends.size).toBe(3);
+    expect(await get(c.id)).toMatchObject({ status: 'sending', counts: { sent: 3, queued: 2 } });
+    // The next local day (UTC here) the rest go.
+    clock.set(Date.parse('2026-06-02T00:00:01Z'));
+    await run(5);
+    expect(sends.size).toBe(5);
+    expect(await get(c.id)).toMatchObject({ status: 'completed', counts: { sent: 5 } });
+  });
+
   it('pauses itself when failures pass the threshold', async () => {
     const c = await campaign(
       Array.from({ length: 8 }, (_, i) => ukPhone(i + 1)),

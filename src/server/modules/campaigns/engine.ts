@@ -43,10 +43,14 @@ import {
   sentSince,
   updateCampaign,
   type CampaignRow,
+  type PacingRow,
   type RecipientRow,
 } from './repo.js';
 import { pickVariant, render, valuesFor } from './template.js';
 import { knownChecks, WHATSAPP_CHECK_TTL_MS } from './whatsapp-check.js';
+
+/** How long a number's daily count is trusted without counting again (sends taken back by another process). */
+const RECOUNT_MS = 5 * 60_000;
 
 /** Number states that end a session until a person links it again. */
 const HARD_DOWN = new Set(['logged_out', 'failed', 'unlinked']);
@@ -71,6 +75,15 @@ export interface Claim {
   claimedAt: number;
   /** The number's slot before the reservation, given back if nothing is sent. */
   previousDue: number;
+  /** Campaign messages the number was handed on the local day starting at `dayStart`, before this one. */
+  sentToday: DayCount;
+}
+
+/** Campaign messages a number was handed on the local day starting at `dayStart`, as counted at `countedAt` and kept up since. */
+interface DayCount {
+  dayStart: number;
+  count: number;
+  countedAt: number;
 }
 
 /**
@@ -139,6 +152,7 @@ export function createCampaignEngine(deps: {
       if (!row) return undefined;
       // Effective before the next send: what waits in the send queue unclaimed is taken back.
       const revoked = await revokeUnsentMessages(tx, workspaceId, campaignId, 'requeue', now);
+      if (revoked > 0) sentByUs.clear();
       await activity.record(
         workspaceId,
         {
@@ -174,6 +188,7 @@ export function createCampaignEngine(deps: {
       ]);
       if (!row) return undefined;
       const revoked = await revokeUnsentMessages(tx, workspaceId, campaignId, 'cancel', now);
+      if (revoked > 0) sentByUs.clear();
       // Every recipient ends in a final state: the ones never sent are skipped as cancelled.
       const left = await tx
         .updateTable('campaign_recipients')
@@ -347,6 +362,25 @@ export function createCampaignEngine(deps: {
     }
   }
 
+  /**
+   * Each number's count of campaign messages today as of this process's last
+   * send, with the pacing row that send wrote. While the row still reads the
+   * same (under its lock), nobody sent from the number since, so the count holds
+   * without counting again; any other change (another process's send, a new day)
+   * means a count. A pause takes messages back (they count no more): a pause
+   * here forgets every count; one in another process makes counts high (never
+   * over the cap) for at most `RECOUNT_MS`.
+   */
+  const sentByUs = new Map<string, DayCount & { wrote: PacingRow }>();
+  function countedToday(numberId: string, dayStart: number, pacing: PacingRow | undefined): DayCount | null {
+    const known = sentByUs.get(numberId);
+    if (!known || !pacing || known.dayStart !== dayStart || clock.now() - known.countedAt >= RECOUNT_MS) return null;
+    const w = known.wrote;
+    const same =
+      pacing.next_due_at === w.next_due_at && pacing.last_send_at === w.last_send_at && pacing.last_campaign_id === w.last_campaign_id;
+    return same ? known : null;
+  }
+
   const pacingRows = new Set<string>();
   async function ensurePacingRow(number: SendingNumber): Promise<void> {
     if (pacingRows.has(number.id)) return;
@@ -382,7 +416,11 @@ export function createCampaignEngine(deps: {
       const exhausted: string[] = [];
       if (pacing && pacing.next_due_at > now) return { claim: null, wakeAt: pacing.next_due_at, exhausted };
       const dayStart = localDayStart(now, timeZone);
-      const sentToday = await sentSince(tx, number.id, dayStart);
+      const day = countedToday(number.id, dayStart, pacing) ?? {
+        dayStart,
+        count: await sentSince(tx, number.id, dayStart),
+        countedAt: now,
+      };
       // Campaigns sharing a number take turns: start after the one served last.
       const last = campaigns.findIndex((c) => c.id === pacing?.last_campaign_id);
       const ordered = last < 0 ? campaigns : [...campaigns.slice(last + 1), ...campaigns.slice(0, last + 1)];
@@ -397,7 +435,7 @@ export function createCampaignEngine(deps: {
           dailyCap: Math.min(s.dailyCap, number.daily_cap > 0 ? number.daily_cap : s.dailyCap),
           warmup: s.warmup && number.warmup === 1,
           linkedAt: number.linked_at,
-          sentToday: { dayStart, count: sentToday },
+          sentToday: day,
         });
         if (!next) continue;
         if (next.at > now) {
@@ -431,7 +469,7 @@ export function createCampaignEngine(deps: {
         }
         const previousDue = pacing?.next_due_at ?? 0;
         if (fresh) {
-          const c: Claim = { recipient, campaign: fresh, number, claimedAt: now, previousDue };
+          const c: Claim = { recipient, campaign: fresh, number, claimedAt: now, previousDue, sentToday: day };
           done.committed = { claim: c, result: await commitIn(tx, c, { campaign: fresh, recipient }) };
           return { claim: c, exhausted, outcome: null };
         }
@@ -443,7 +481,11 @@ export function createCampaignEngine(deps: {
           last_send_at: pacing?.last_send_at ?? null,
           last_campaign_id: pacing?.last_campaign_id ?? null,
         });
-        return { claim: { recipient, campaign, number, claimedAt: now, previousDue }, exhausted, outcome: null };
+        return {
+          claim: { recipient, campaign, number, claimedAt: now, previousDue, sentToday: day },
+          exhausted,
+          outcome: null,
+        };
       }
       return { claim: null, wakeAt, exhausted };
     });
@@ -608,14 +650,15 @@ export function createCampaignEngine(deps: {
     // The delay counts from the claim, so the typing pause is part of the gap, not added to it.
     const draw = jitter(c.number.id);
     const due = Math.max(now, c.claimedAt + randomDelayMs(s.minDelaySeconds * 1000, s.maxDelaySeconds * 1000, () => draw));
-    await savePacing(tx, {
+    const pacing: PacingRow = {
       number_id: c.number.id,
       workspace_id: ws,
       next_due_at: due,
       last_send_at: now,
       last_campaign_id: campaign.id,
-    });
-    return { kind: 'queued', message, createdContactId: created[0] ?? null, campaign, due } as const;
+    };
+    await savePacing(tx, pacing);
+    return { kind: 'queued', message, createdContactId: created[0] ?? null, campaign, due, pacing } as const;
   }
 
   type Committed = Awaited<ReturnType<typeof commitIn>>;
@@ -624,6 +667,7 @@ export function createCampaignEngine(deps: {
   function announce(c: Claim, result: Committed): CommitResult {
     const ws = c.campaign.workspace_id;
     if (result.kind === 'queued') {
+      sentByUs.set(c.number.id, { ...c.sentToday, count: c.sentToday.count + 1, wrote: result.pacing });
       if (result.createdContactId) bus.publish(ws, 'contact.updated', { contactId: result.createdContactId });
       bus.publish(ws, 'message.created', {
         conversationId: result.message.conversation_id,
