@@ -105,6 +105,15 @@ describe('campaign sending', () => {
     await sender.tickNow();
     expect([...sends.values()]).toEqual([1, 1, 1, 1, 1]);
     expect(times.slice(1).map((x, i) => x - times[i]!)).toEqual([10_000, 10_000, 10_000, 10_000]);
+    // Each new customer got a conversation showing the campaign message as its last.
+    const conversations = await t.database.db
+      .selectFrom('conversations')
+      .select(['last_message_preview', 'last_message_direction', 'last_message_at'])
+      .where('number_id', '=', numberId)
+      .execute();
+    expect(conversations).toHaveLength(5);
+    for (const cv of conversations) expect(cv).toMatchObject({ last_message_preview: 'Hello there', last_message_direction: 'out' });
+    expect(conversations.map((cv) => cv.last_message_at).sort()).toEqual(times);
     const done = await get(c.id);
     expect(done).toMatchObject({ status: 'completed', counts: { sent: 5, queued: 0, sending: 0 } });
 

@@ -593,9 +593,6 @@ export function createCampaignEngine(deps: {
       await skip('missing_variable');
       return { kind: 'skipped', reason: 'missing_variable' } as const;
     }
-    // A contact created just now has no conversation yet.
-    const { byContact } = await ensureConversations(tx, ws, c.number.id, [contact.id], now, { likelyNew: created.length > 0 });
-    const conversation = byContact.get(contact.id)!;
     const media = campaign.media_id
       ? await tx
           .selectFrom('media')
@@ -605,6 +602,14 @@ export function createCampaignEngine(deps: {
           .executeTakeFirst()
       : undefined;
     const kind = media ? mediaKind(media.mimetype) : 'text';
+    const last = {
+      at: now,
+      preview: previewOf({ kind, text: rendered.text, fileName: media?.file_name ?? null }),
+      direction: 'out' as const,
+    };
+    // A contact created just now has no conversation yet; a new conversation is written with this message as its last.
+    const conversations = await ensureConversations(tx, ws, c.number.id, [contact.id], now, { likelyNew: created.length > 0, last });
+    const conversation = conversations.byContact.get(contact.id)!;
     const message = queuedOutboundMessage({
       id: newId(now),
       workspace_id: ws,
@@ -618,18 +623,13 @@ export function createCampaignEngine(deps: {
       sent_at: now,
     });
     await insertMessage(tx, message);
-    await applyConversationActivity(
-      tx,
-      ws,
-      {
-        conversationId: conversation.id,
-        unreadIncrement: 0,
-        reopen: false,
-        waiting: { kind: 'keep' },
-        last: { at: now, preview: previewOf({ kind, text: rendered.text, fileName: media?.file_name ?? null }), direction: 'out' },
-      },
-      now,
-    );
+    if (conversations.created.length === 0)
+      await applyConversationActivity(
+        tx,
+        ws,
+        { conversationId: conversation.id, unreadIncrement: 0, reopen: false, waiting: { kind: 'keep' }, last },
+        now,
+      );
     await tx
       .updateTable('campaign_recipients')
       .set({

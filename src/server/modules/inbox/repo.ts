@@ -128,8 +128,12 @@ export async function ensureConversations(
   numberId: string,
   contactIds: readonly string[],
   now: number,
-  /** Most are expected not to exist (new contacts): insert straight away and read only the ones that did. */
-  options: { likelyNew?: boolean } = {},
+  options: {
+    /** Most are expected not to exist (new contacts): insert straight away and read only the ones that did. */
+    likelyNew?: boolean;
+    /** The message the caller is about to add: conversations created here start with it as their last (no update after). */
+    last?: { at: number; preview: string; direction: 'in' | 'out' };
+  } = {},
 ): Promise<{ byContact: Map<string, ConversationRow>; created: string[] }> {
   const byContact = new Map<string, ConversationRow>();
   if (!options.likelyNew)
@@ -145,9 +149,9 @@ export async function ensureConversations(
       status: 'open',
       assignee_user_id: null,
       unread_count: 0,
-      last_message_at: null,
-      last_message_preview: null,
-      last_message_direction: null,
+      last_message_at: options.last?.at ?? null,
+      last_message_preview: options.last?.preview ?? null,
+      last_message_direction: options.last?.direction ?? null,
       waiting_since: null,
       created_at: now,
       updated_at: now,
