@@ -38,6 +38,24 @@ describe('SQLite statement cache', () => {
     expect(cache.prepare('select 2')).not.toBe(b);
   });
 
+  it('keeps the SQL it holds under its budget and does not keep a statement too long for it', () => {
+    const cache = withStatementCache(sqlite(), 256, 1600);
+    // Sixteen 100-character statements fill a 1,600-character budget; a seventeenth pushes the oldest out.
+    const sized = (n: number, length: number) => `select ${n} as n`.padEnd(length, ' ');
+    const first = cache.prepare(sized(0, 100));
+    const second = cache.prepare(sized(1, 100));
+    for (let n = 2; n < 16; n++) cache.prepare(sized(n, 100));
+    expect(cache.size).toBe(16);
+    cache.prepare(sized(16, 100));
+    expect(cache.size).toBe(16);
+    expect(cache.prepare(sized(1, 100))).toBe(second);
+    expect(cache.prepare(sized(0, 100))).not.toBe(first);
+    // Longer than a sixteenth of the budget: prepared for this use, not kept.
+    const big = sized(99, 101);
+    expect(cache.prepare(big)).not.toBe(cache.prepare(big));
+    expect(cache.size).toBe(16);
+  });
+
   it('a cached statement follows schema changes made after it was prepared', () => {
     const database = sqlite();
     const cache = withStatementCache(database);
