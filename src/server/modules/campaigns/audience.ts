@@ -11,6 +11,7 @@ import type { DbOrTx } from '../../db/database.js';
 import { AppError, validation } from '../../http/errors.js';
 import { newId } from '../../lib/ids.js';
 import { findContactsByPhones, type ContactRow } from '../contacts/repo.js';
+import { refusesBulkMessages } from '../contacts/opt-out.js';
 import { normalisePhone } from '../messaging/service.js';
 import { insertRecipients, type RecipientRow } from './repo.js';
 import { variableKey } from './template.js';
@@ -87,7 +88,7 @@ async function planChunk(tx: DbOrTx, ctx: PlanContext, entries: readonly Audienc
     let reason: SkipReasonT | null = null;
     if (!phone) reason = 'invalid_number';
     else if (ctx.seen.has(phone)) reason = 'duplicate';
-    else if (contact?.opted_out === 1) reason = 'opted_out';
+    else if (refusesBulkMessages(contact)) reason = 'opted_out';
     else if (consentKey) {
       const fields = contact ? parseJsonObject(contact.custom_fields) : {};
       const fieldValue = Object.entries(fields).find(([k]) => variableKey(k) === consentKey)?.[1];

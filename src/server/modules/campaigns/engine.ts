@@ -26,6 +26,7 @@ import { newId } from '../../lib/ids.js';
 import type { EventBus } from '../../realtime/bus.js';
 import type { ActivityService } from '../activity/service.js';
 import { ensureContacts, findContact } from '../contacts/repo.js';
+import { refusesBulkMessages } from '../contacts/opt-out.js';
 import { previewOf } from '../inbox/presenters.js';
 import { applyConversationActivity, ensureConversations, insertMessage, queuedOutboundMessage } from '../inbox/repo.js';
 import { OUTCOME_UNKNOWN_ERROR } from '../inbox/send-queue.js';
@@ -555,7 +556,7 @@ export function createCampaignEngine(deps: {
     }
     // The recipient's own contact, when it has one: an opt-out there is refused even if its phone changed since.
     const known = r.contact_id ? await findContact(tx, ws, r.contact_id) : undefined;
-    if (known?.opted_out === 1) {
+    if (refusesBulkMessages(known)) {
       await skip('opted_out');
       return { kind: 'skipped', reason: 'opted_out' } as const;
     }
@@ -576,7 +577,7 @@ export function createCampaignEngine(deps: {
     const ensured = known && known.phone === phone ? null : await ensureContacts(tx, ws, [{ phone }], now, { likelyNew: !r.contact_id });
     const contact = ensured ? ensured.byPhone.get(phone)! : known!;
     const created = ensured?.created ?? [];
-    if (contact.opted_out === 1) {
+    if (refusesBulkMessages(contact)) {
       await skip('opted_out');
       return { kind: 'skipped', reason: 'opted_out' } as const;
     }

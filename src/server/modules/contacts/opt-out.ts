@@ -3,8 +3,9 @@
  * opt-out keywords is marked opted out; an opt-in keyword marks them back in.
  * Every change is an `opt_events` row with its source.
  *
- * Opt-out is about bulk and marketing sends: campaigns call `assertCanMessage`
- * (or `isOptedOut`) for every recipient. A one-to-one reply by an agent to a
+ * Opt-out is about bulk and marketing sends: every campaign recipient goes through
+ * `refusesBulkMessages` (on the contact row the sender already holds) or, by id or
+ * phone, `isOptedOut` / `assertCanMessage` — one rule, in this module. A one-to-one reply by an agent to a
  * customer who writes in stays allowed, so a customer who opted out can still
  * get help when they ask for it.
  */
@@ -80,10 +81,14 @@ async function contactOf(db: DbOrTx, workspaceId: string, contactIdOrPhone: stri
   return byPhone;
 }
 
+/** Whether bulk and marketing sends must skip this contact; no contact (a new phone) has not opted out. */
+export function refusesBulkMessages(contact: Pick<ContactRow, 'opted_out'> | undefined): boolean {
+  return contact?.opted_out === 1;
+}
+
 /** True when the contact (by id or phone) has opted out; an unknown phone has not. */
 export async function isOptedOut(db: DbOrTx, workspaceId: string, contactIdOrPhone: string): Promise<boolean> {
-  const contact = await contactOf(db, workspaceId, contactIdOrPhone);
-  return contact?.opted_out === 1;
+  return refusesBulkMessages(await contactOf(db, workspaceId, contactIdOrPhone));
 }
 
 /** For bulk and marketing sends: throws 409 `contact_opted_out` when the contact has opted out. */
