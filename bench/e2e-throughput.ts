@@ -2,19 +2,22 @@
  * End-to-end inbound throughput through the real protocol: customers on the local
  * WhatsApp peer (test/wa-sim) send texts → the peer encrypts them for the linked
  * companion → Baileys decrypts → WaSphere ingests and stores them → the event
- * reaches a dashboard WebSocket client. Measured for 1 and for 10 linked numbers:
+ * reaches every connected dashboard WebSocket client (20 by default, as a shop's team
+ * would have open). Measured for 1 and for 10 linked numbers:
  *
  * - messages/s the whole path sustains (first send → last WebSocket event), for a
  *   paced run and for a flood (every customer sending as fast as the peer can);
  * - latency per message, p50/p95: customer send → row stored, and customer send →
- *   WebSocket event at the client.
+ *   WebSocket event at a client (over every client's copy of every event).
  *
  *   npx tsx bench/e2e-throughput.ts
  *   BENCH_DIALECT=postgres npx tsx bench/e2e-throughput.ts
- *   BENCH_CUSTOMERS=10 BENCH_MESSAGES=20 BENCH_RATE=100 npx tsx bench/e2e-throughput.ts
+ *   BENCH_CUSTOMERS=10 BENCH_MESSAGES=20 BENCH_RATE=100 BENCH_CLIENTS=5 npx tsx bench/e2e-throughput.ts
  *
  * BENCH_CUSTOMERS customers per number each send BENCH_MESSAGES texts; BENCH_RATE is
- * the paced run's total rate (messages/s across all numbers).
+ * the paced run's total rate (messages/s across all numbers; 50 by default, the
+ * rate the inbox target is set at); BENCH_CLIENTS dashboard clients are connected.
+ * Target: send → WebSocket p95 ≤ 100 ms at 50 msg/s with 20 clients.
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
@@ -25,30 +28,37 @@ import { runLoad } from '../test/wa-sim/index.js';
 
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 20);
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 20);
-const RATE = Number(process.env.BENCH_RATE ?? 100);
+const RATE = Number(process.env.BENCH_RATE ?? 50);
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 20);
 const DIALECT: Dialect = process.env.BENCH_DIALECT === 'postgres' ? 'postgres' : 'sqlite';
 const NUMBER_COUNTS = (process.env.BENCH_NUMBERS ?? '1,10').split(',').map(Number);
 
 /**
- * The dashboard client runs on its own thread, so its arrival times are not held up
- * by the server and the peer sharing this process's event loop. It uses `ws` (a
+ * The dashboard clients run on their own thread, so their arrival times are not held
+ * up by the server and the peer sharing this process's event loop. They use `ws` (a
  * dependency of @fastify/websocket): Node 20 has no WebSocket client of its own.
  */
 const CLIENT = `
 const { parentPort, workerData } = require('node:worker_threads');
 const WebSocket = require(workerData.ws);
-const socket = new WebSocket(workerData.url, { headers: { cookie: workerData.cookie } });
-socket.on('message', (data) => {
-  const at = Date.now();
-  const frame = JSON.parse(String(data));
-  if (frame.type === 'ready') parentPort.postMessage({ ready: true });
-  else if (frame.type === 'message.created' && frame.payload && frame.payload.direction === 'in') {
-    parentPort.postMessage({ at, messageId: frame.payload.messageId });
-  }
+let ready = 0;
+const sockets = Array.from({ length: workerData.count }, (_, client) => {
+  const socket = new WebSocket(workerData.url, { headers: { cookie: workerData.cookie } });
+  socket.on('message', (data) => {
+    const at = Date.now();
+    const frame = JSON.parse(String(data));
+    if (frame.type === 'ready') {
+      ready += 1;
+      if (ready === workerData.count) parentPort.postMessage({ ready: true });
+    } else if (frame.type === 'message.created' && frame.payload && frame.payload.direction === 'in') {
+      parentPort.postMessage({ at, messageId: frame.payload.messageId, client });
+    }
+  });
+  socket.on('error', (error) => parentPort.postMessage({ error: String(error) }));
+  socket.on('close', (code, reason) => parentPort.postMessage({ closed: code, reason: String(reason) }));
+  return socket;
 });
-socket.on('error', (error) => parentPort.postMessage({ error: String(error) }));
-socket.on('close', (code, reason) => parentPort.postMessage({ closed: code, reason: String(reason) }));
-parentPort.on('message', () => socket.close());
+parentPort.on('message', () => sockets.forEach((s) => s.close()));
 `;
 const WS_MODULE = createRequire(import.meta.url).resolve('ws');
 
@@ -69,6 +79,7 @@ async function http(base: string, cookie: string, method: string, path: string, 
 interface Arrival {
   at: number;
   messageId: string;
+  client: number;
 }
 
 async function runScenario(numbers: number): Promise<void> {
@@ -106,11 +117,11 @@ async function runScenario(numbers: number): Promise<void> {
       await new Promise((r) => setTimeout(r, 100));
     }
 
-    // The dashboard client: every inbound message.created, with the time it arrived.
+    // The dashboard clients: every inbound message.created at each, with the time it arrived.
     const arrivals: Arrival[] = [];
     client = new Worker(CLIENT, {
       eval: true,
-      workerData: { ws: WS_MODULE, url: `${server.url.replace('http', 'ws')}/api/v1/workspaces/${ws}/events`, cookie },
+      workerData: { ws: WS_MODULE, url: `${server.url.replace('http', 'ws')}/api/v1/workspaces/${ws}/events`, cookie, count: CLIENTS },
     });
     await new Promise<void>((resolve, reject) => {
       client!.on('message', (m: { ready?: boolean; error?: string; closed?: number; reason?: string } & Partial<Arrival>) => {
@@ -121,7 +132,7 @@ async function runScenario(numbers: number): Promise<void> {
         }
         if (m.ready) resolve();
         else if (m.error) reject(new Error(m.error));
-        else if (m.messageId && m.at) arrivals.push({ at: m.at, messageId: m.messageId });
+        else if (m.messageId && m.at) arrivals.push({ at: m.at, messageId: m.messageId, client: m.client ?? 0 });
       });
       client!.on('error', reject);
     });
@@ -158,7 +169,7 @@ async function runScenario(numbers: number): Promise<void> {
     // Warm-up: every customer's first message sets up a Signal session (pkmsg); not measured.
     await load(0, 1, 'warm');
     // (Baileys holds events up to 20 s after a first link, waiting for a history sync the peer does not send.)
-    await waitForArrivals(numbers * CUSTOMERS, 30_000);
+    await waitForArrivals(numbers * CUSTOMERS * CLIENTS, 30_000);
 
     /** WhatsApp ids among `ids` with no stored message. */
     const notStored = async (ids: string[]) => {
@@ -179,22 +190,18 @@ async function runScenario(numbers: number): Promise<void> {
       const t0 = Date.now();
       const sends = (await load(rate, MESSAGES, name)).flatMap((r) => r.sent);
       const total = sends.length;
-      await waitForArrivals(total);
+      await waitForArrivals(total * CLIENTS);
       if (arrivals.length === 0) {
         console.log(`  ${name.padEnd(6)} ${String(total).padStart(5)} msgs sent, no event reached the client`);
         return;
       }
       const end = Math.max(...arrivals.map((a) => a.at));
-      const lost = total - arrivals.length;
+      const lost = total * CLIENTS - arrivals.length;
       // Join each event with the customer's send through the stored row's WhatsApp id.
       const rows = await server.database.db
         .selectFrom('messages')
         .select(['id', 'provider_message_id', 'created_at'])
-        .where(
-          'id',
-          'in',
-          arrivals.map((a) => a.messageId),
-        )
+        .where('id', 'in', [...new Set(arrivals.map((a) => a.messageId))])
         .execute();
       const byId = new Map(rows.map((r) => [r.id, r]));
       // `sent.at` is taken right after the peer sent the stanza; the send started a moment earlier.
@@ -212,15 +219,15 @@ async function runScenario(numbers: number): Promise<void> {
       delivered.sort((x, y) => x - y);
       const seconds = (end - t0) / 1000;
       console.log(
-        `  ${name.padEnd(6)} ${String(total).padStart(5)} msgs in ${seconds.toFixed(2).padStart(6)} s = ${(arrivals.length / seconds).toFixed(0).padStart(5)} msg/s` +
+        `  ${name.padEnd(6)} ${String(total).padStart(5)} msgs in ${seconds.toFixed(2).padStart(6)} s = ${(byId.size / seconds).toFixed(0).padStart(5)} msg/s` +
           ` | send→stored p50 ${ms(pct(stored, 50))}, p95 ${ms(pct(stored, 95))}` +
           ` | send→WebSocket p50 ${ms(pct(delivered, 50))}, p95 ${ms(pct(delivered, 95))}` +
-          (lost > 0 ? ` | LOST ${lost} (${(await notStored(sends.map((x) => x.id))).length} never stored)` : ''),
+          (lost > 0 ? ` | LOST ${lost} client events (${(await notStored(sends.map((x) => x.id))).length} messages never stored)` : ''),
       );
     };
 
     console.log(
-      `${numbers} linked number${numbers === 1 ? '' : 's'}, ${CUSTOMERS} customers each, ${MESSAGES} messages per customer (${DIALECT}):`,
+      `${numbers} linked number${numbers === 1 ? '' : 's'}, ${CUSTOMERS} customers each, ${MESSAGES} messages per customer, ${CLIENTS} dashboard clients (${DIALECT}):`,
     );
     await measure('paced', RATE);
     await measure('flood', 0);
