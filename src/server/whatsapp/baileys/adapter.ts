@@ -42,6 +42,7 @@ import { OutboundValidationError, toBaileysSend } from './outbound.js';
 import { loadAuthState, saveCreds, type LoadedAuthState } from './auth-state.js';
 import { contactUpdatesFrom, lidMappingFrom } from './contacts.js';
 import { classifyDisconnect } from './disconnect.js';
+import { engineLogger } from './engine-log.js';
 import { jidForCustomer, jidForPhone, lidFromJid, phoneFromJid, type SelfIds } from './jid.js';
 import { decodeMediaHandle } from './media-handle.js';
 import { presencesFrom } from './presence.js';
@@ -296,13 +297,15 @@ export function createBaileysSession(options: BaileysSessionOptions): ProviderSe
   const start = async () => {
     if (sock) return;
     auth ??= await loadAuthState(options.auth);
-    const engineLog = log.child(
-      { component: 'baileys' },
-      {
-        level: options.engineLogLevel ?? 'warn',
-        // Belt and braces: the engine should never log these, but if it does they stay out.
-        redact: { paths: ['creds', '*.creds', 'keys', '*.keys', '*.privKey', '*.private', '*.mediaKey'], censor: '[redacted]' },
-      },
+    const engineLog = engineLogger(
+      log.child(
+        { component: 'baileys' },
+        {
+          level: options.engineLogLevel ?? 'warn',
+          // Belt and braces: the engine should never log these, but if it does they stay out.
+          redact: { paths: ['creds', '*.creds', 'keys', '*.keys', '*.privKey', '*.private', '*.mediaKey'], censor: '[redacted]' },
+        },
+      ),
     );
     const config: UserFacingSocketConfig = {
       auth: { creds: auth.creds, keys: makeCacheableSignalKeyStore(auth.keys, engineLog) },
