@@ -217,6 +217,7 @@ export function Composer(props: {
   };
 
   const note = mode === 'note';
+  const hint = note ? 'Private: only your team sees notes' : 'Enter to send · Shift+Enter for a new line · / for canned replies';
   const busy = send.isPending || addNote.isPending || progress !== null;
   const blocked = !note && attachment !== null && (attachment.error !== null || (captionless && text.trim() !== ''));
   const canSend = !blocked && (text.trim() !== '' || (!note && attachment !== null));
@@ -295,7 +296,7 @@ export function Composer(props: {
         </Paper>
       ) : null}
       <Stack gap={6}>
-        <Group justify="space-between">
+        <Group justify="space-between" wrap="nowrap">
           <SegmentedControl
             size="xs"
             value={mode}
@@ -306,8 +307,9 @@ export function Composer(props: {
             ]}
             aria-label="Composer mode"
           />
-          <Text size="xs" c="dimmed">
-            {note ? 'Private: only your team sees notes' : 'Enter to send · Shift+Enter for a new line · / for canned replies'}
+          {/* One line that shortens with the column (the full hint stays in its tooltip) instead of pushing the box down. */}
+          <Text size="xs" c="dimmed" truncate="end" title={hint} ta="right" style={{ flex: '1 1 0', minWidth: 0 }}>
+            {hint}
           </Text>
         </Group>
         {quoted && !note ? (

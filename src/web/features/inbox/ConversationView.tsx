@@ -37,7 +37,8 @@ export function ConversationHeader(props: { workspaceId: string; conversation: C
     <Box px="md" py="sm" style={{ borderBottom: '1px solid var(--mantine-color-gray-3)' }} bg="white">
       <Group justify="space-between" wrap="wrap" gap="sm">
         <Stack gap={0} style={{ minWidth: 0 }}>
-          <Group gap={8} wrap="nowrap">
+          {/* Badges keep their full text and wrap under the name in a narrow column rather than shrinking to "OP…". */}
+          <Group gap={8} wrap="wrap" style={{ rowGap: 4 }}>
             <ActionIcon
               component={Link}
               to={`/w/${workspaceId}/inbox`}
@@ -51,11 +52,11 @@ export function ConversationHeader(props: { workspaceId: string; conversation: C
             <Title order={2} fz={18} lineClamp={1} data-testid="conversation-title">
               {c.contact.name}
             </Title>
-            <Badge color={STATUS_COLOR[c.status]} variant="light" data-testid="conversation-status">
+            <Badge color={STATUS_COLOR[c.status]} variant="light" data-testid="conversation-status" style={{ flexShrink: 0 }}>
               {c.status}
             </Badge>
             {c.labels.map((l) => (
-              <Badge key={l.id} color={l.color} variant="dot" tt="none" visibleFrom="sm">
+              <Badge key={l.id} color={l.color} variant="dot" tt="none" visibleFrom="sm" style={{ flexShrink: 0 }}>
                 {l.name}
               </Badge>
             ))}
