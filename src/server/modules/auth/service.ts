@@ -9,6 +9,7 @@ import type {
   UserDtoT,
 } from '../../../contracts/auth.js';
 import type { Role } from '../../../contracts/common.js';
+import { count } from '../../../contracts/count.js';
 import type { Db, DbOrTx } from '../../db/database.js';
 import { AppError, conflict, unauthenticated } from '../../http/errors.js';
 import { DAY_MS, iso, type Clock } from '../../lib/clock.js';
@@ -216,7 +217,7 @@ export function createAuthService(deps: {
         throw new AppError(
           429,
           'rate_limited',
-          `Too many failed sign-ins. Try again in ${Math.ceil(wait / 60)} minute(s).`,
+          `Too many failed sign-ins. Try again in ${count(Math.ceil(wait / 60), 'minute')}.`,
           { retryAfterSeconds: wait },
           { 'retry-after': String(wait) },
         );

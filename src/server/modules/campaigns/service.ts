@@ -5,6 +5,7 @@
  * engine's and the campaign sender job's.
  */
 import { CAMPAIGN_MEDIA_KINDS, uploadKindOf } from '../../../contracts/media.js';
+import { count } from '../../../contracts/count.js';
 import { stringify } from 'csv-stringify/sync';
 import {
   DEFAULT_CAMPAIGN_SETTINGS,
@@ -442,7 +443,7 @@ export function createCampaignsService(deps: {
         throw new AppError(
           409,
           'campaign_unresolved_variables',
-          `${missing.length} recipient(s) have no value for a variable without fallback. Add a fallback like {{name|there}}, or start skipping them.`,
+          `${count(missing.length, 'recipient')} ${missing.length === 1 ? 'has' : 'have'} no value for a variable without fallback. Add a fallback like {{name|there}}, or start skipping them.`,
           { count: missing.length, recipients: unresolved },
         );
       const started = await db.transaction().execute(async (tx) => {

@@ -27,7 +27,13 @@ import { errorMessage } from '../../api/client';
 import { useNumbers } from '../numbers/api';
 import { useAddAudience, useCampaignAction, useLabels, usePreview, useUpdateCampaign, useUploadCsv } from './api';
 import { CampaignMediaField } from './CampaignMediaField';
+import { count } from '../../../contracts/count';
 import { SKIP_REASON, WEEKDAYS } from './labels';
+
+/** "8–20 s", or "5 s" when both ends are the same. */
+function pauseRange(s: Pick<CampaignSettingsT, 'minDelaySeconds' | 'maxDelaySeconds'>): string {
+  return s.minDelaySeconds === s.maxDelaySeconds ? `${s.minDelaySeconds} s` : `${s.minDelaySeconds}–${s.maxDelaySeconds} s`;
+}
 
 function Section({ title, description, children }: { title: string; description?: string; children: React.ReactNode }) {
   return (
@@ -302,7 +308,11 @@ function PreviewSection({ workspaceId, campaign }: { workspaceId: string; campai
             </Paper>
           ))}
           {p.unresolved.count > 0 ? (
-            <Alert color="orange" icon={<IconAlertTriangle size={18} />} title={`${p.unresolved.count} recipient(s) miss a value`}>
+            <Alert
+              color="orange"
+              icon={<IconAlertTriangle size={18} />}
+              title={`${count(p.unresolved.count, 'recipient')} ${p.unresolved.count === 1 ? 'misses' : 'miss'} a value`}
+            >
               <Text size="sm">
                 {p.unresolved.recipients
                   .slice(0, 5)
@@ -437,9 +447,8 @@ function StartSection({ workspaceId, campaign }: { workspaceId: string; campaign
           </Text>
         ) : (
           <Text size="sm">
-            {sendable.toLocaleString()} recipient(s) from {campaign.numberIds.length} number(s), {campaign.settings.minDelaySeconds}–
-            {campaign.settings.maxDelaySeconds} s apart, up to {campaign.settings.dailyCap} a day per number,{' '}
-            {campaign.settings.windowStart}–{campaign.settings.windowEnd}.
+            {count(sendable, 'recipient')} from {count(campaign.numberIds.length, 'number')}, {pauseRange(campaign.settings)} apart, up to{' '}
+            {campaign.settings.dailyCap.toLocaleString()} a day per number, {campaign.settings.windowStart}–{campaign.settings.windowEnd}.
           </Text>
         )}
         <Group gap="xl">
@@ -449,7 +458,7 @@ function StartSection({ workspaceId, campaign }: { workspaceId: string; campaign
           ) : null}
           {unresolved > 0 ? (
             <Checkbox
-              label={`Skip the ${unresolved} recipient(s) with a missing value`}
+              label={`Skip the ${count(unresolved, 'recipient')} with a missing value`}
               checked={skipUnresolved}
               onChange={(e) => setSkipUnresolved(e.currentTarget.checked)}
             />

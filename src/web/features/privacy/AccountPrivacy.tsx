@@ -4,6 +4,7 @@ import { IconDownload, IconTrash } from '@tabler/icons-react';
 import type { LastOwnerDetails } from '../../../contracts/privacy';
 import { ApiError } from '../../api/client';
 import { notifyError, notifySuccess } from '../../api/notify';
+import { count } from '../../../contracts/count';
 import { SettingsSection } from '../settings/SettingsSection';
 import { EXPORT_URL, useDeleteAccount, useDeleteUsageData } from './api';
 
@@ -37,7 +38,7 @@ export function DeleteUsageDataButton() {
           remove.mutate(undefined, {
             onSuccess: (r) =>
               notifySuccess(
-                r.deleted ? `Deleted ${r.deleted} usage record(s) collected about you.` : 'No usage data was stored about you.',
+                r.deleted ? `Deleted ${count(r.deleted, 'usage record')} collected about you.` : 'No usage data was stored about you.',
               ),
             onError: (err) => notifyError(err, 'Could not delete your usage data'),
           })
