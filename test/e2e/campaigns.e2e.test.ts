@@ -121,7 +121,7 @@ describe('campaigns in the browser', () => {
       await page.getByLabel('Shortest pause (s)').fill('1');
       await page.getByLabel('Longest pause (s)').fill('1');
       await page.getByRole('button', { name: 'Save pacing' }).click();
-      await visible(page.getByText(/1–1 s apart/));
+      await visible(page.getByText(/3 recipients from 1 number, 1 s apart/));
       await shot(page, '41-campaign-builder');
       await page.getByRole('button', { name: 'Start sending' }).click();
 
