@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { Badge, Button, Card, Group, Menu, SegmentedControl, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Badge, Button, Card, Group, Input, Menu, SegmentedControl, Select, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconAddressBook, IconDownload, IconFilterOff, IconPlus, IconSearch, IconSettings, IconUpload } from '@tabler/icons-react';
 import { Link, useNavigate } from 'react-router';
@@ -103,11 +103,11 @@ export default function ContactsPage() {
             onChange={(v) => setFilters((f) => ({ ...f, labelId: v }))}
             w={{ base: '100%', sm: 180 }}
           />
-          <Stack gap={4}>
-            <Text size="sm" fw={500}>
-              Opt-out
-            </Text>
+          {/* A wrapper, not a bare Text, so this label looks and sits like the inputs' labels beside it. */}
+          <Input.Wrapper label="Opt-out" labelElement="div">
             <SegmentedControl
+              aria-label="Opt-out"
+              display="flex"
               value={filters.optedOut}
               onChange={(v) => setFilters((f) => ({ ...f, optedOut: v as ContactFilters['optedOut'] }))}
               data={[
@@ -116,7 +116,7 @@ export default function ContactsPage() {
                 { value: 'yes', label: 'Opted out' },
               ]}
             />
-          </Stack>
+          </Input.Wrapper>
           {(fields.data ?? []).length > 0 ? (
             <>
               <Select
