@@ -34,6 +34,7 @@ import type { Caller } from '../caller.js';
 import { applyOptChange } from './opt-out.js';
 import { addContactLabels, findLabelsByNames, insertLabelRows, listContactFields, type ContactFieldRow, type ContactRow } from './repo.js';
 import {
+  acceptedPage,
   clearStaged,
   contactsOfStagedLines,
   deleteAccepted,
@@ -47,6 +48,8 @@ import {
   staleImports,
   updateImport,
   updateStaged,
+  type AcceptedRow,
+  type ImportedContact,
   type ImportRow,
   type StagedRow,
 } from './import-repo.js';
@@ -541,15 +544,15 @@ export function createContactImporter(deps: { db: Db; clock: Clock; dataDir: str
       let after = 0;
       let sequence = 0;
       for (;;) {
-        const page = await stagedPage(tx, ws, row.id, 'accepted', after, APPLY_BATCH);
+        const page = await acceptedPage(tx, ws, row.id, after, APPLY_BATCH);
         if (page.length === 0) break;
         const lastLine = page[page.length - 1]!.line;
         const existing = new Map((await contactsOfStagedLines(tx, ws, row.id, after, lastLine)).map((c) => [c.phone, c]));
         after = lastLine;
         const fresh: ContactRow[] = [];
-        const optOuts: Array<{ contact: ContactRow; optedOut: boolean }> = [];
+        const optOuts: Array<{ contact: ImportedContact; optedOut: boolean }> = [];
         const pairs: Array<{ contactId: string; labelId: string }> = [];
-        const labelsOf = (p: StagedRow, contactId: string) => {
+        const labelsOf = (p: AcceptedRow, contactId: string) => {
           for (const l of JSON.parse(p.labels) as string[]) {
             const id = labelIds.get(l.toLowerCase());
             if (id) pairs.push({ contactId, labelId: id });

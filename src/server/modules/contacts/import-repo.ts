@@ -95,6 +95,36 @@ export async function stagedPage(
     .execute();
 }
 
+/** What applying an accepted row reads of it. */
+export type AcceptedRow = Pick<StagedRow, 'line' | 'phone' | 'name' | 'notes' | 'labels' | 'fields' | 'opted_out'>;
+
+/**
+ * Accepted rows in file order, one page after `afterLine`, with only the columns the apply
+ * step reads: every row read becomes objects and strings in the driver, and the ids and
+ * report columns the apply step never looks at were a third of them.
+ */
+export async function acceptedPage(
+  db: DbOrTx,
+  workspaceId: string,
+  importId: string,
+  afterLine: number,
+  limit: number,
+): Promise<AcceptedRow[]> {
+  return db
+    .selectFrom('contact_import_rows')
+    .select(['line', 'phone', 'name', 'notes', 'labels', 'fields', 'opted_out'])
+    .where('import_id', '=', importId)
+    .where('workspace_id', '=', workspaceId)
+    .where('error', 'is', null)
+    .where('line', '>', afterLine)
+    .orderBy('line')
+    .limit(limit)
+    .execute();
+}
+
+/** What applying a row reads of the contact it updates. */
+export type ImportedContact = Pick<ContactsTable, 'id' | 'phone' | 'name' | 'notes' | 'custom_fields' | 'opted_out' | 'opted_out_at'>;
+
 /**
  * The contacts that already exist for the accepted rows on lines (afterLine, lastLine]: one
  * semi-join on the staged rows instead of binding every phone of the page as a parameter.
@@ -105,10 +135,10 @@ export async function contactsOfStagedLines(
   importId: string,
   afterLine: number,
   lastLine: number,
-): Promise<ContactsTable[]> {
+): Promise<ImportedContact[]> {
   return db
     .selectFrom('contacts')
-    .selectAll()
+    .select(['id', 'phone', 'name', 'notes', 'custom_fields', 'opted_out', 'opted_out_at'])
     .where('workspace_id', '=', workspaceId)
     .where('phone', 'in', (eb) =>
       eb
@@ -120,7 +150,7 @@ export async function contactsOfStagedLines(
         .where('line', '>', afterLine)
         .where('line', '<=', lastLine),
     )
-    .execute() as Promise<ContactsTable[]>;
+    .execute();
 }
 
 export async function deleteAccepted(db: DbOrTx, workspaceId: string, importId: string): Promise<void> {

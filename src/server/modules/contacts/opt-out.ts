@@ -109,7 +109,7 @@ export interface OptChange {
 export async function applyOptChange(
   tx: DbOrTx,
   workspaceId: string,
-  contact: ContactRow,
+  contact: Pick<ContactRow, 'id' | 'opted_out' | 'opted_out_at'>,
   change: OptChange,
   now: number,
 ): Promise<boolean> {
