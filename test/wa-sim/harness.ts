@@ -11,11 +11,15 @@ import type {
   SignalDataTypeMap,
   SignalKeyStore,
   UserFacingSocketConfig,
+  WAMessage,
+  WAMessageUpdate,
   WASocket,
 } from 'baileys';
 import pino from 'pino';
+import { afterEach, beforeEach } from 'vitest';
 
 import { trustSimulatorRoot } from './cert.js';
+import { createWaSim } from './index.js';
 import type { WaSim } from './index.js';
 
 export interface MemoryAuth {
@@ -133,3 +137,69 @@ export const endClient = (client: Client | undefined): void => {
     // already closed
   }
 };
+
+/**
+ * Gives each test of the calling file a fresh simulator with `business` linked and
+ * logged in through a real Baileys client, and ends both after it. `extra` is the
+ * socket config, made from the simulator when it needs it (its media certificate).
+ */
+export function useLinkedClient(
+  business: { phone: string; pushName?: string },
+  extra: (sim: WaSim) => Partial<UserFacingSocketConfig> = () => ({}),
+): { readonly sim: WaSim; readonly client: Client } {
+  let sim: WaSim | undefined;
+  let client: Client | undefined;
+  let restoreRoot = (): void => {};
+  beforeEach(async () => {
+    sim = await createWaSim();
+    restoreRoot = useSimRoot(sim);
+    ({ client } = await linkAndLogin(sim, business, extra(sim)));
+  });
+  afterEach(async () => {
+    endClient(client);
+    client = undefined;
+    restoreRoot();
+    await sim?.close();
+    sim = undefined;
+  });
+  return {
+    get sim() {
+      if (!sim) throw new Error('the simulator exists only inside a test');
+      return sim;
+    },
+    get client() {
+      if (!client) throw new Error('the linked client exists only inside a test');
+      return client;
+    },
+  };
+}
+
+/** The first `messages.upsert` message that matches, within `timeoutMs`. */
+export const nextUpsert = (client: Client, match: (m: WAMessage) => boolean, timeoutMs = 10_000): Promise<WAMessage> =>
+  new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no matching messages.upsert')), timeoutMs);
+    const listener = ({ messages }: { messages: WAMessage[] }): void => {
+      const found = messages.find(match);
+      if (found) {
+        clearTimeout(timer);
+        client.sock.ev.off('messages.upsert', listener);
+        resolve(found);
+      }
+    };
+    client.sock.ev.on('messages.upsert', listener);
+  });
+
+/** The `messages.update` that gives message `id` the receipt `status`, within `timeoutMs`. */
+export const nextStatus = (client: Client, id: string, status: number, timeoutMs = 10_000): Promise<WAMessageUpdate> =>
+  new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no messages.update with status ${status}`)), timeoutMs);
+    const listener = (updates: WAMessageUpdate[]): void => {
+      const found = updates.find((u) => u.key.id === id && u.update.status === status);
+      if (found) {
+        clearTimeout(timer);
+        client.sock.ev.off('messages.update', listener);
+        resolve(found);
+      }
+    };
+    client.sock.ev.on('messages.update', listener);
+  });
