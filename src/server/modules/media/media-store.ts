@@ -42,6 +42,17 @@ export interface DownloadSummary {
 
 export type MediaDownloader = (handle: string) => Promise<Buffer>;
 
+/** How `saveStream` reads an upload: its name, and the checks on its first bytes and size. */
+export interface StreamUpload {
+  fileName: string | null;
+  /** How many leading bytes `inspect` sees. */
+  headBytes: number;
+  /** Answers the stored type and the size limit from the first bytes, or throws to refuse the file. */
+  inspect: (head: Buffer) => { mimetype: string; maxBytes: number };
+  /** The error thrown once the stream passes `maxBytes`. */
+  tooLarge: () => Error;
+}
+
 export interface MediaStore {
   /** Largest file accepted, in bytes. */
   readonly maxBytes: number;
@@ -62,12 +73,7 @@ export interface MediaStore {
   saveStream(
     workspaceId: string,
     source: AsyncIterable<Buffer>,
-    meta: {
-      fileName: string | null;
-      headBytes: number;
-      inspect: (head: Buffer) => { mimetype: string; maxBytes: number };
-      tooLarge: () => Error;
-    },
+    meta: StreamUpload,
   ): Promise<{ id: string; sha256: string; size: number; mimetype: string }>;
   /** The file of a stored media row, only within its workspace; null when absent. */
   open(workspaceId: string, mediaId: string): Promise<OpenedMedia | null>;
@@ -135,16 +141,7 @@ export function createMediaStore(deps: {
     return id;
   }
 
-  async function saveStream(
-    workspaceId: string,
-    source: AsyncIterable<Buffer>,
-    meta: {
-      fileName: string | null;
-      headBytes: number;
-      inspect: (head: Buffer) => { mimetype: string; maxBytes: number };
-      tooLarge: () => Error;
-    },
-  ) {
+  async function saveStream(workspaceId: string, source: AsyncIterable<Buffer>, meta: StreamUpload) {
     const tmpDir = path.join(root, 'tmp');
     await fs.promises.mkdir(tmpDir, { recursive: true });
     const temp = path.join(tmpDir, `${randomBytes(8).toString('hex')}.tmp`);
