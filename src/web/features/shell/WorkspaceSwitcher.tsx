@@ -1,21 +1,15 @@
 import { useState } from 'react';
-import { Button, Menu, Modal, Stack, Text, TextInput, UnstyledButton, Group, ThemeIcon } from '@mantine/core';
-import { useForm } from '@mantine/form';
+import { Menu, Modal, Stack, Text, UnstyledButton, Group, ThemeIcon } from '@mantine/core';
 import { IconBuildingStore, IconCheck, IconPlus, IconSelector } from '@tabler/icons-react';
 import { useNavigate } from 'react-router';
 import type { MembershipDtoT } from '../../../contracts/auth';
-import { notifyError, notifySuccess } from '../../api/notify';
-import { ROLE_LABELS, useCreateWorkspace } from '../workspace/api';
+import { notifySuccess } from '../../api/notify';
+import { ROLE_LABELS } from '../workspace/api';
+import { CreateWorkspaceForm } from '../workspace/CreateWorkspaceForm';
 
 export function WorkspaceSwitcher({ workspaces, current }: { workspaces: MembershipDtoT[]; current: MembershipDtoT }) {
   const navigate = useNavigate();
   const [creating, setCreating] = useState(false);
-  const create = useCreateWorkspace();
-  const form = useForm({
-    mode: 'controlled',
-    initialValues: { name: '' },
-    validate: { name: (v) => (v.trim() ? null : 'Enter a name') },
-  });
 
   return (
     <>
@@ -64,37 +58,18 @@ export function WorkspaceSwitcher({ workspaces, current }: { workspaces: Members
       </Menu>
 
       <Modal opened={creating} onClose={() => setCreating(false)} title="New workspace">
-        <form
-          onSubmit={form.onSubmit((v) =>
-            create.mutate(
-              { name: v.name.trim(), timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone },
-              {
-                onSuccess: (ws) => {
-                  notifySuccess(`Workspace “${ws.name}” created.`);
-                  setCreating(false);
-                  form.reset();
-                  navigate(`/w/${ws.id}`);
-                },
-                onError: (e) => notifyError(e, 'Could not create the workspace'),
-              },
-            ),
-          )}
-        >
-          <Stack>
-            <Text size="sm" c="dimmed">
-              A workspace holds one store or brand: its numbers, conversations, contacts and team.
-            </Text>
-            <TextInput label="Name" placeholder="e.g. Acme Store" data-autofocus {...form.getInputProps('name')} />
-            <Group justify="flex-end">
-              <Button variant="default" onClick={() => setCreating(false)}>
-                Cancel
-              </Button>
-              <Button type="submit" loading={create.isPending}>
-                Create workspace
-              </Button>
-            </Group>
-          </Stack>
-        </form>
+        <Stack>
+          <Text size="sm" c="dimmed">
+            A workspace holds one store or brand: its numbers, conversations, contacts and team.
+          </Text>
+          <CreateWorkspaceForm
+            onCancel={() => setCreating(false)}
+            onCreated={(ws) => {
+              notifySuccess(`Workspace “${ws.name}” created.`);
+              setCreating(false);
+            }}
+          />
+        </Stack>
       </Modal>
     </>
   );
