@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { chunks } from '../lib/chunks.js';
 import type { DbOrTx } from './database.js';
 import { isPostgres } from './dialect.js';
 
@@ -42,11 +43,8 @@ export function padded<T>(db: DbOrTx, items: readonly T[]): T[] {
  */
 export function shapedChunks<T>(db: DbOrTx, items: readonly T[], max: number): T[][] {
   if (max < STEP) throw new RangeError(`shapedChunks needs a maximum of at least ${STEP} rows`);
+  if (!shapesMatter(db)) return chunks(items, max);
   const out: T[][] = [];
-  if (!shapesMatter(db)) {
-    for (let i = 0; i < items.length; i += max) out.push(items.slice(i, i + max));
-    return out;
-  }
   const largest = Math.floor(max / STEP) * STEP;
   let i = 0;
   while (items.length - i >= STEP) {

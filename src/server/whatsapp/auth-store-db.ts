@@ -5,6 +5,7 @@
  */
 import type { Db, DbOrTx } from '../db/database.js';
 import type { WaAuthKeysTable } from '../db/tables.js';
+import { chunks } from '../lib/chunks.js';
 import type { Clock } from '../lib/clock.js';
 import type { SecretBox } from '../lib/secrets.js';
 import type { AuthStateStore } from './provider.js';
@@ -12,12 +13,6 @@ import type { AuthStateStore } from './provider.js';
 const CREDS = 'creds';
 /** Rows per statement: well under both dialects' bound-parameter limits. */
 const CHUNK = 200;
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 async function upsertRows(db: DbOrTx, rows: WaAuthKeysTable[]): Promise<void> {
   for (const part of chunks(rows, CHUNK)) {

@@ -5,7 +5,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { DbOrTx } from '../../db/database.js';
 import { isPostgres } from '../../db/dialect.js';
-import { chunks } from '../inbox/repo.js';
+import { chunks } from '../../lib/chunks.js';
 
 export async function conversationIdsOf(db: DbOrTx, workspaceId: string, contactId: string): Promise<string[]> {
   const rows = await db

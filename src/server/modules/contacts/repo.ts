@@ -4,6 +4,7 @@ import type { DbOrTx } from '../../db/database.js';
 import { isPostgres } from '../../db/dialect.js';
 import { padded, shapedChunks } from '../../db/statement-shapes.js';
 import type { ContactFieldsTable, ContactsTable, OptEventsTable, OptOutSettingsTable } from '../../db/tables.js';
+import { chunks } from '../../lib/chunks.js';
 import { newId } from '../../lib/ids.js';
 
 export type ContactRow = ContactsTable;
@@ -15,14 +16,6 @@ export type ContactRow = ContactsTable;
 export const LID_PREFIX = 'lid:';
 export const lidPlaceholder = (lid: string) => `${LID_PREFIX}${lid}`;
 export const isLidPlaceholder = (phone: string) => phone.startsWith(LID_PREFIX);
-
-const CHUNK = 500;
-
-function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 export async function findContact(db: DbOrTx, workspaceId: string, contactId: string): Promise<ContactRow | undefined> {
   return db.selectFrom('contacts').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', contactId).executeTakeFirst();

@@ -3,6 +3,7 @@ import type { DbOrTx } from '../../db/database.js';
 import { isPostgres } from '../../db/dialect.js';
 import { padded, shapedChunks } from '../../db/statement-shapes.js';
 import type { ConversationsTable, MediaTable, MessageReactionsTable, MessagesTable } from '../../db/tables.js';
+import { chunks } from '../../lib/chunks.js';
 import { newId } from '../../lib/ids.js';
 
 export type ConversationRow = ConversationsTable;
@@ -37,15 +38,6 @@ export function queuedOutboundMessage(
     claim_expires_at: null,
     ...fields,
   };
-}
-
-/** Rows per multi-row statement: under SQLite's and PostgreSQL's bound-parameter limits for every table here. */
-const CHUNK = 500;
-
-export function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }
 
 /**

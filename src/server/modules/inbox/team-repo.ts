@@ -25,7 +25,8 @@ import type {
   NotesTable,
   SlaConversationsTable,
 } from '../../db/tables.js';
-import { chunks, type ConversationRow, type MediaRow, type MessageRow } from './repo.js';
+import { chunks } from '../../lib/chunks.js';
+import type { ConversationRow, MediaRow, MessageRow } from './repo.js';
 
 export type LabelRow = LabelsTable;
 export type NoteRow = NotesTable;

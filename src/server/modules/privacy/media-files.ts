@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import type { DbOrTx } from '../../db/database.js';
-import { chunks } from '../inbox/repo.js';
+import { chunks } from '../../lib/chunks.js';
 
 export interface MediaRef {
   id: string;

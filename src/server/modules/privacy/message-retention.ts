@@ -13,7 +13,7 @@
  */
 import type { Db } from '../../db/database.js';
 import { DAY_MS, type Clock } from '../../lib/clock.js';
-import { chunks } from '../inbox/repo.js';
+import { chunks } from '../../lib/chunks.js';
 import { deleteMediaRowsAndFiles } from './media-files.js';
 import { checkpoint, secureDelete } from './workspace-eraser.js';
 
